@@ -1,0 +1,345 @@
+//! The domain model: dispositifs, REM releases, equivalence lists, the
+//! registry of référencements, candidatures and prose pages — typed, validated,
+//! and each carrying the location it was read from.
+
+mod candidature;
+mod types;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+pub use candidature::{
+    Candidature, Composant, Contact, Distributeur, EdcPsc, Editeur, MembreGroupement, NomCommercial, Personne,
+    Signature, Solution,
+};
+pub(crate) use candidature::locate_key;
+pub use types::{
+    CandidatureId, Criticite, DispositifCode, Nru, Perimetre, Profile, Siret, Source, Statut, Vague, Version,
+    GENERAL,
+};
+
+use crate::diag::Location;
+
+/// A whole project, as loaded from its folder.
+#[derive(Debug, Clone, Default)]
+pub struct Project {
+    /// The project folder.
+    pub root: PathBuf,
+    /// `data/site.yaml`.
+    pub site: SiteConfig,
+    /// `data/dsr.csv`.
+    pub catalogue: Catalogue,
+    /// `data/rem/<CODE>/<VERSION>.*`: every release of every dispositif, oldest first.
+    pub rems: BTreeMap<DispositifCode, Vec<Rem>>,
+    /// `data/equivalences/*.csv`, in file-name order.
+    pub equivalences: Vec<EquivalenceList>,
+    /// `data/referencements.csv`.
+    pub registry: Registry,
+    /// `data/candidatures/*.yaml`, in file-name order.
+    pub candidatures: Vec<Candidature>,
+    /// `content/**/*.md`, in path order.
+    pub pages: Vec<ContentPage>,
+}
+
+impl Project {
+    /// The current (highest-numbered) release of a dispositif's REM.
+    pub fn current_rem(&self, code: &DispositifCode) -> Option<&Rem> {
+        self.rems.get(code).and_then(|releases| releases.last())
+    }
+
+    /// A candidature by id.
+    pub fn candidature(&self, id: &str) -> Option<&Candidature> {
+        self.candidatures.iter().find(|c| c.id.as_str() == id)
+    }
+}
+
+/// `data/site.yaml`: how the site presents itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SiteConfig {
+    /// Site title.
+    pub title: String,
+    /// One-sentence description (home page, meta description).
+    pub description: Option<String>,
+    /// Public URL the site is published at, for the sitemap.
+    pub base_url: Option<String>,
+    /// Language of the pages; `fr`.
+    pub language: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "Référencement Ségur du numérique en santé".to_owned(),
+            description: None,
+            base_url: None,
+            language: "fr".to_owned(),
+        }
+    }
+}
+
+/// The three regulatory deadlines of a vague 2 dispositif (Europe/Paris).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Deadlines {
+    /// Date 1: administrative file and eligibility submitted at least once.
+    pub date1: NaiveDateTime,
+    /// Date 2: complete proof file submitted at least once; root NRU declared.
+    pub date2: NaiveDateTime,
+    /// Date 3: end of exchanges with the ANS on proofs.
+    pub date3: NaiveDateTime,
+}
+
+/// One dispositif of the DSR catalogue.
+#[derive(Debug, Clone)]
+pub struct Dispositif {
+    /// `MS-DUI`.
+    pub code: DispositifCode,
+    /// `Dossier Usager Informatisé`.
+    pub nom: String,
+    /// `Médico-social`.
+    pub couloir: String,
+    /// Vague 1 or 2.
+    pub vague: Vague,
+    /// Version of the DSR document.
+    pub version_dsr: Option<Version>,
+    /// Optional profiles (Général is implicit and not listed).
+    pub profils: Vec<Profile>,
+    /// Profiles exempt from EDC PSC (R6), a subset of `profils`.
+    pub profils_hors_edc_psc: Vec<Profile>,
+    /// Vague 1 dispositifs a candidate may inherit from (R2).
+    pub heritage_vague1: Vec<DispositifCode>,
+    /// Opening of the guichet.
+    pub ouverture: Option<NaiveDate>,
+    /// Date 1, 2, 3 (vague 2 only).
+    pub deadlines: Option<Deadlines>,
+    /// Where the row is.
+    pub location: Location,
+}
+
+impl Dispositif {
+    /// The profile of this dispositif matching `profile`, `Général` included.
+    pub fn profile(&self, profile: &Profile) -> Option<&Profile> {
+        self.profils.iter().find(|p| *p == profile)
+    }
+
+    /// True when `profile` is `Général` or one of the dispositif's optional profiles.
+    pub fn knows_profile(&self, profile: &Profile) -> bool {
+        profile.is_general() || self.profile(profile).is_some()
+    }
+}
+
+/// The DSR catalogue.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    /// The dispositifs, in file order.
+    pub dispositifs: Vec<Dispositif>,
+}
+
+impl Catalogue {
+    /// The dispositif with this code.
+    pub fn get(&self, code: &str) -> Option<&Dispositif> {
+        self.dispositifs.iter().find(|d| d.code.as_str() == code)
+    }
+
+    /// The codes, for "did you mean" hints.
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.dispositifs.iter().map(|d| d.code.as_str())
+    }
+}
+
+/// One row of a REM: one expected proof of one scenario of one requirement.
+#[derive(Debug, Clone, Serialize)]
+pub struct RemRow {
+    /// Vague 1 (restated) or Vague 2 (new).
+    pub perimetre: Perimetre,
+    /// Requirement ID (`DUI.INS.01`).
+    pub exigence_id: String,
+    /// Chapter title.
+    pub chapitre: String,
+    /// Function inside the chapter.
+    pub fonction: Option<String>,
+    /// Requirement text (Markdown, inline HTML to be sanitised).
+    pub exigence: String,
+    /// Comment on the requirement.
+    pub commentaire: Option<String>,
+    /// `Général` or an optional profile.
+    pub profil: Profile,
+    /// Scenario number (`DUI.INS.01.01`).
+    pub scenario_id: String,
+    /// Conformity scenario.
+    pub scenario: String,
+    /// Proof number (`DUI.INS.01.01.01`), unique within the release.
+    pub preuve_id: String,
+    /// Expected proof.
+    pub preuve: String,
+    /// Vague 1 profile, shown only.
+    pub profil_historique: Option<String>,
+    /// Majeure or Mineure.
+    pub criticite: Option<Criticite>,
+    /// Sort key; rows sort by it, then by file order.
+    pub ordre: Option<i64>,
+    /// Where the proof comes from.
+    pub source: Source,
+    /// Where the row is.
+    #[serde(skip)]
+    pub location: Location,
+    /// Where its `Profil` cell is (profiles are checked against the DSR after loading).
+    #[serde(skip)]
+    pub profil_location: Location,
+}
+
+/// One release of a dispositif's REM.
+#[derive(Debug, Clone)]
+pub struct Rem {
+    /// The dispositif (from the folder name).
+    pub dispositif: DispositifCode,
+    /// The release (from the file name).
+    pub version: Version,
+    /// The file, as shown in diagnostics.
+    pub file: std::sync::Arc<str>,
+    /// The rows, sorted by `Ordre` then file order.
+    pub rows: Vec<RemRow>,
+}
+
+impl Rem {
+    /// True when the release has a requirement with this ID.
+    pub fn has_requirement(&self, id: &str) -> bool {
+        self.rows.iter().any(|r| r.exigence_id == id)
+    }
+
+    /// The distinct chapters, in REM order.
+    pub fn chapters(&self) -> Vec<&str> {
+        let mut seen = Vec::new();
+        for row in &self.rows {
+            if !seen.contains(&row.chapitre.as_str()) {
+                seen.push(row.chapitre.as_str());
+            }
+        }
+        seen
+    }
+
+    /// The requirements, in REM order, each with its rows.
+    pub fn requirements(&self) -> Vec<(&str, Vec<&RemRow>)> {
+        let mut order: Vec<&str> = Vec::new();
+        let mut rows: BTreeMap<&str, Vec<&RemRow>> = BTreeMap::new();
+        for row in &self.rows {
+            let entry = rows.entry(row.exigence_id.as_str()).or_default();
+            if entry.is_empty() {
+                order.push(row.exigence_id.as_str());
+            }
+            entry.push(row);
+        }
+        order
+            .into_iter()
+            .map(|id| (id, rows.remove(id).unwrap_or_default()))
+            .collect()
+    }
+}
+
+/// One equivalence list: groups of requirements common to several dispositifs.
+#[derive(Debug, Clone)]
+pub struct EquivalenceList {
+    /// The file stem (`socle`).
+    pub name: String,
+    /// The file, as shown in diagnostics.
+    pub file: std::sync::Arc<str>,
+    /// The dispositif columns, in file order, with the location of their header.
+    pub columns: Vec<(DispositifCode, Location)>,
+    /// The groups, one per row.
+    pub groups: Vec<EquivalenceGroup>,
+}
+
+/// One row of an equivalence list: requirement IDs equivalent to each other.
+#[derive(Debug, Clone)]
+pub struct EquivalenceGroup {
+    /// `(dispositif, requirement ID, location of the ID)`.
+    pub members: Vec<EquivalenceMember>,
+    /// The `Commentaire` cell.
+    pub commentaire: Option<String>,
+    /// Where the row is.
+    pub location: Location,
+}
+
+/// One requirement named in an equivalence group.
+#[derive(Debug, Clone)]
+pub struct EquivalenceMember {
+    /// The column's dispositif.
+    pub dispositif: DispositifCode,
+    /// The requirement ID.
+    pub exigence_id: String,
+    /// Where the ID is written.
+    pub location: Location,
+}
+
+/// One référencement of the registry (vague 1 or 2).
+#[derive(Debug, Clone)]
+pub struct Referencement {
+    /// Its unique number.
+    pub nru: Nru,
+    /// Vague 1 or 2.
+    pub vague: Vague,
+    /// The dispositif it was granted (or applied) on.
+    pub dispositif: DispositifCode,
+    /// Solution name.
+    pub solution: String,
+    /// Referenced version.
+    pub version: Version,
+    /// Optional profiles covered.
+    pub profils: Vec<Profile>,
+    /// Identifier of the composant principal.
+    pub composant_principal: String,
+    /// Référencé, En cours, Non attribué.
+    pub statut: Statut,
+    /// Date of the decision.
+    pub date: Option<NaiveDate>,
+    /// Where the row is.
+    pub location: Location,
+}
+
+/// The registry of référencements.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    /// In file order.
+    pub referencements: Vec<Referencement>,
+}
+
+impl Registry {
+    /// The référencement with this NRU.
+    pub fn get(&self, nru: &Nru) -> Option<&Referencement> {
+        self.referencements.iter().find(|r| r.nru == *nru)
+    }
+}
+
+/// The front matter of a prose page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FrontMatter {
+    /// Page title.
+    pub title: Option<String>,
+    /// Summary for lists and meta description.
+    pub description: Option<String>,
+    /// Ordering among siblings (lower first).
+    pub weight: Option<i64>,
+    /// Publication date.
+    pub date: Option<NaiveDate>,
+    /// Template to render the page with.
+    pub template: Option<String>,
+    /// Drafts are not published.
+    pub draft: bool,
+}
+
+/// One page of `content/`.
+#[derive(Debug, Clone)]
+pub struct ContentPage {
+    /// Path relative to `content/`, with `/` separators (`guides/depot.md`).
+    pub path: String,
+    /// The front matter.
+    pub front: FrontMatter,
+    /// The Markdown body, front matter removed.
+    pub body: String,
+    /// Line of the body's first line in the file (for diagnostics in the body).
+    pub body_line: u32,
+    /// The file, as shown in diagnostics.
+    pub file: std::sync::Arc<str>,
+}

@@ -1,0 +1,297 @@
+//! Cross-file validation: what no single file can tell on its own — a REM
+//! profile unknown to its DSR, an equivalence naming a requirement that the
+//! current REM lacks, a candidature naming an unknown dispositif, profile,
+//! chapter or NRU, two candidatures breaking R8.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
+use crate::model::{Candidature, Dispositif, Project, Vague};
+
+/// Runs every cross-file check on a loaded project.
+pub fn validate(project: &Project, diags: &mut Diagnostics) {
+    catalogue(project, diags);
+    rems(project, diags);
+    equivalences(project, diags);
+    registry(project, diags);
+    for candidature in &project.candidatures {
+        self::candidature(project, candidature, diags);
+    }
+    duplicate_candidature_ids(project, diags);
+    multiple_candidatures(project, diags);
+}
+
+/// An error for an unknown dispositif code, with a "did you mean" hint.
+fn unknown_dispositif(project: &Project, code: &str, location: crate::diag::Location, what: &str) -> Diagnostic {
+    let d = Diagnostic::error(location, format!("{what} : dispositif « {code} » absent de data/dsr.csv"));
+    match did_you_mean(code, project.catalogue.codes()) {
+        Some(best) => d.with_hint(format!("vouliez-vous dire « {best} » ?")),
+        None => d,
+    }
+}
+
+fn profile_list(dispositif: &Dispositif) -> String {
+    let mut names = vec![crate::model::GENERAL];
+    names.extend(dispositif.profils.iter().map(|p| p.as_str()));
+    names.join(", ")
+}
+
+fn catalogue(project: &Project, diags: &mut Diagnostics) {
+    for d in &project.catalogue.dispositifs {
+        for code in &d.heritage_vague1 {
+            match project.catalogue.get(code.as_str()) {
+                None => diags.push(unknown_dispositif(project, code.as_str(), d.location.clone(), "Héritage vague 1")),
+                Some(h) if h.vague != Vague::Un => diags.error(
+                    d.location.clone(),
+                    format!("Héritage vague 1 de {} : {} est un dispositif de vague {}", d.code, code, h.vague),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+fn rems(project: &Project, diags: &mut Diagnostics) {
+    for (code, releases) in &project.rems {
+        let Some(first) = releases.first() else { continue };
+        let Some(dispositif) = project.catalogue.get(code.as_str()) else {
+            diags.push(unknown_dispositif(
+                project,
+                code.as_str(),
+                crate::diag::Location::file(&first.file),
+                "dossier data/rem",
+            ));
+            continue;
+        };
+        if dispositif.vague == Vague::Un {
+            diags.warning(
+                crate::diag::Location::file(&first.file),
+                format!("{code} est un dispositif de vague 1 : son REM n'est utilisé ni par les guides ni par le moteur de preuves"),
+            );
+        }
+        for rem in releases {
+            // One error per unknown profile and file, not one per row.
+            let mut reported: BTreeMap<String, usize> = BTreeMap::new();
+            let mut first_rows = Vec::new();
+            for row in &rem.rows {
+                if dispositif.knows_profile(&row.profil) {
+                    continue;
+                }
+                let count = reported.entry(row.profil.as_str().to_owned()).or_insert(0);
+                if *count == 0 {
+                    first_rows.push(row);
+                }
+                *count += 1;
+            }
+            for row in first_rows {
+                let count = reported[row.profil.as_str()];
+                let mut d = Diagnostic::error(
+                    row.profil_location.clone(),
+                    format!(
+                        "profil « {} » inconnu du dispositif {code} ({count} ligne{}) ; profils du DSR : {}",
+                        row.profil,
+                        if count > 1 { "s" } else { "" },
+                        profile_list(dispositif)
+                    ),
+                );
+                if let Some(best) = did_you_mean(row.profil.as_str(), dispositif.profils.iter().map(|p| p.as_str())) {
+                    d = d.with_hint(format!("vouliez-vous dire « {best} » ?"));
+                }
+                diags.push(d);
+            }
+        }
+    }
+}
+
+fn equivalences(project: &Project, diags: &mut Diagnostics) {
+    for list in &project.equivalences {
+        let mut usable = HashSet::new();
+        for (code, location) in &list.columns {
+            if project.catalogue.get(code.as_str()).is_none() {
+                diags.push(unknown_dispositif(project, code.as_str(), location.clone(), "colonne d'équivalence"));
+            } else if project.current_rem(code).is_none() {
+                diags.error(
+                    location.clone(),
+                    format!("colonne {code} : aucun REM dans data/rem/{code}/, ses exigences ne peuvent être vérifiées"),
+                );
+            } else {
+                usable.insert(code.clone());
+            }
+        }
+        for group in &list.groups {
+            for member in &group.members {
+                if !usable.contains(&member.dispositif) {
+                    continue;
+                }
+                let Some(rem) = project.current_rem(&member.dispositif) else { continue };
+                if rem.has_requirement(&member.exigence_id) {
+                    continue;
+                }
+                let mut d = Diagnostic::error(
+                    member.location.clone(),
+                    format!(
+                        "exigence « {} » absente du REM {} {} (version courante)",
+                        member.exigence_id, member.dispositif, rem.version
+                    ),
+                );
+                let ids: BTreeSet<&str> = rem.rows.iter().map(|r| r.exigence_id.as_str()).collect();
+                if let Some(best) = did_you_mean(&member.exigence_id, ids) {
+                    d = d.with_hint(format!("vouliez-vous dire « {best} » ?"));
+                }
+                diags.push(d);
+            }
+        }
+    }
+}
+
+fn registry(project: &Project, diags: &mut Diagnostics) {
+    for r in &project.registry.referencements {
+        let Some(dispositif) = project.catalogue.get(r.dispositif.as_str()) else {
+            diags.push(unknown_dispositif(project, r.dispositif.as_str(), r.location.clone(), &format!("référencement {}", r.nru)));
+            continue;
+        };
+        if dispositif.vague != r.vague {
+            diags.error(
+                r.location.clone(),
+                format!(
+                    "référencement {} : vague {} mais le dispositif {} est de vague {}",
+                    r.nru, r.vague, r.dispositif, dispositif.vague
+                ),
+            );
+        }
+        for p in &r.profils {
+            if !dispositif.knows_profile(p) {
+                diags.error(
+                    r.location.clone(),
+                    format!(
+                        "référencement {} : profil « {p} » inconnu du dispositif {} ; profils du DSR : {}",
+                        r.nru,
+                        r.dispositif,
+                        profile_list(dispositif)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn candidature(project: &Project, c: &Candidature, diags: &mut Diagnostics) {
+    let Some(dispositif) = project.catalogue.get(c.dispositif.as_str()) else {
+        diags.push(unknown_dispositif(project, c.dispositif.as_str(), c.locate("dispositif"), "candidature"));
+        return;
+    };
+    if dispositif.vague != Vague::Deux {
+        diags.error(
+            c.locate("dispositif"),
+            format!("{} est un dispositif de vague 1 : on ne candidate qu'à un dispositif de vague 2", c.dispositif),
+        );
+        return;
+    }
+    for (i, p) in c.profils.iter().enumerate() {
+        if !dispositif.knows_profile(p) {
+            let mut d = Diagnostic::error(
+                c.locate(&format!("profils[{i}]")),
+                format!("profil « {p} » inconnu du dispositif {} ; profils du DSR : {}", c.dispositif, profile_list(dispositif)),
+            );
+            if let Some(best) = did_you_mean(p.as_str(), dispositif.profils.iter().map(|p| p.as_str())) {
+                d = d.with_hint(format!("vouliez-vous dire « {best} » ?"));
+            }
+            diags.push(d);
+        }
+    }
+    if let Some(rem) = project.current_rem(&c.dispositif) {
+        let chapters = rem.chapters();
+        let components = c
+            .solution
+            .proxy_esante
+            .iter()
+            .map(|p| ("solution.proxy_esante".to_owned(), p))
+            .chain(
+                c.solution
+                    .composants_additionnels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("solution.composants_additionnels[{i}]"), p)),
+            );
+        for (path, component) in components {
+            for (j, chapter) in component.chapitres.iter().enumerate() {
+                if chapters.iter().any(|c| crate::text::fold_key(c) == crate::text::fold_key(chapter)) {
+                    continue;
+                }
+                let mut d = Diagnostic::error(
+                    c.locate(&format!("{path}.chapitres[{j}]")),
+                    format!(
+                        "chapitre « {chapter} » absent du REM {} {} (composant « {} »)",
+                        c.dispositif, rem.version, component.nom
+                    ),
+                );
+                d = match did_you_mean(chapter, chapters.iter().copied()) {
+                    Some(best) => d.with_hint(format!("vouliez-vous dire « {best} » ?")),
+                    None => d.with_hint(format!("chapitres du REM : {}", chapters.join(" ; "))),
+                };
+                diags.push(d);
+            }
+        }
+    } else {
+        diags.warning(
+            c.locate("dispositif"),
+            format!("aucun REM pour {} : les preuves de cette candidature ne peuvent être calculées", c.dispositif),
+        );
+    }
+    let nrus = c
+        .heritage
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (format!("heritage[{i}]"), n))
+        .chain(c.equivalence.iter().map(|n| ("equivalence".to_owned(), n)));
+    for (path, nru) in nrus {
+        if project.registry.get(nru).is_none() {
+            diags.error(
+                c.locate(&path),
+                format!("NRU {nru} inconnu : absent du registre data/referencements.csv"),
+            );
+        }
+    }
+}
+
+fn duplicate_candidature_ids(project: &Project, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &Candidature> = BTreeMap::new();
+    for c in &project.candidatures {
+        if let Some(first) = seen.get(c.id.as_str()) {
+            diags.error(
+                c.locate("id"),
+                format!("identifiant de candidature « {} » déjà utilisé par {}", c.id, first.file),
+            );
+        } else {
+            seen.insert(c.id.as_str(), c);
+        }
+    }
+}
+
+/// R8: several candidatures on one dispositif for solutions sharing a
+/// composant principal must differ by their profiles or their versions.
+fn multiple_candidatures(project: &Project, diags: &mut Diagnostics) {
+    let mut seen: Vec<&Candidature> = Vec::new();
+    for c in &project.candidatures {
+        let profiles: BTreeSet<_> = c.profils.iter().collect();
+        if let Some(first) = seen.iter().find(|o| {
+            o.dispositif == c.dispositif
+                && o.solution.composant_principal == c.solution.composant_principal
+                && o.solution.version == c.solution.version
+                && o.profils.iter().collect::<BTreeSet<_>>() == profiles
+        }) {
+            diags.push(
+                Diagnostic::error(
+                    c.locate("dispositif"),
+                    format!(
+                        "candidatures « {} » et « {} » : même dispositif {}, même composant principal « {} », mêmes profils et même version {} (R8)",
+                        first.id, c.id, c.dispositif, c.solution.composant_principal, c.solution.version
+                    ),
+                )
+                .with_hint("plusieurs candidatures sur un même dispositif doivent différer par leurs profils ou leurs versions"),
+            );
+        } else {
+            seen.push(c);
+        }
+    }
+}
