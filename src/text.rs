@@ -66,7 +66,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         Ok(_) => decode_utf8(bytes, "UTF-8"),
         Err(err) => {
             let bad = err.valid_up_to();
-            if has_utf8_multibyte(bytes) {
+            let (valid, invalid) = utf8_evidence(bytes);
+            if valid >= invalid {
                 let (line, column) = byte_line_col(bytes, bad);
                 return Err(DecodeError {
                     line,
@@ -134,22 +135,25 @@ fn check_controls(text: &str) -> Result<(), DecodeError> {
     }
 }
 
-/// True when `bytes` contains at least one well-formed multi-byte UTF-8 sequence.
-fn has_utf8_multibyte(bytes: &[u8]) -> bool {
-    bytes.windows(2).any(|w| {
-        (0xC2..=0xF4).contains(&w[0]) && (0x80..=0xBF).contains(&w[1]) && {
-            // A lead byte followed by a continuation byte: check the whole sequence.
-            let start = w.as_ptr() as usize - bytes.as_ptr() as usize;
-            let len = match w[0] {
-                0xC2..=0xDF => 2,
-                0xE0..=0xEF => 3,
-                _ => 4,
-            };
-            bytes
-                .get(start..start + len)
-                .is_some_and(|seq| std::str::from_utf8(seq).is_ok())
+/// Counts well-formed multi-byte UTF-8 sequences and invalid bytes. A
+/// Windows-1252 file has many invalid bytes (every accent) and, by accident,
+/// a few valid sequences (`É…`); a UTF-8 file with one pasted Windows-1252
+/// cell has the opposite profile.
+fn utf8_evidence(bytes: &[u8]) -> (usize, usize) {
+    let multibyte = |s: &str| s.chars().filter(|c| c.len_utf8() > 1).count();
+    let (mut valid, mut invalid) = (0, 0);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => return (valid + multibyte(s), invalid),
+            Err(err) => {
+                let (good, bad) = rest.split_at(err.valid_up_to());
+                valid += multibyte(std::str::from_utf8(good).unwrap_or_default());
+                invalid += 1;
+                rest = &bad[err.error_len().unwrap_or(bad.len()).min(bad.len())..];
+            }
         }
-    })
+    }
 }
 
 /// 1-based line and column of a byte offset in text (column in characters).
@@ -248,6 +252,14 @@ mod tests {
         let e = decode(b"ID;Texte\nA;\xC3\xA9t\xE9\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 6));
         assert!(e.message.contains("0xE9"), "{}", e.message);
+    }
+
+    #[test]
+    fn windows_1252_with_accidental_utf8_sequences_is_still_windows_1252() {
+        // "É…" is C9 85 in Windows-1252, a valid UTF-8 sequence by accident.
+        let d = decode(b"\xC9\x85 \xE9t\xE9 \xE0 l'\xE9cole").unwrap();
+        assert_eq!(d.text, "É… été à l'école");
+        assert_eq!(d.encoding, "Windows-1252");
     }
 
     #[test]

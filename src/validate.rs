@@ -30,10 +30,15 @@ fn unknown_dispositif(project: &Project, code: &str, location: crate::diag::Loca
     }
 }
 
-fn profile_list(dispositif: &Dispositif) -> String {
+/// `Général` then the dispositif's optional profiles.
+fn profile_names(dispositif: &Dispositif) -> Vec<&str> {
     let mut names = vec![crate::model::GENERAL];
     names.extend(dispositif.profils.iter().map(|p| p.as_str()));
-    names.join(", ")
+    names
+}
+
+fn profile_list(dispositif: &Dispositif) -> String {
+    profile_names(dispositif).join(", ")
 }
 
 fn catalogue(project: &Project, diags: &mut Diagnostics) {
@@ -94,7 +99,7 @@ fn rems(project: &Project, diags: &mut Diagnostics) {
                         profile_list(dispositif)
                     ),
                 );
-                if let Some(best) = did_you_mean(row.profil.as_str(), dispositif.profils.iter().map(|p| p.as_str())) {
+                if let Some(best) = did_you_mean(row.profil.as_str(), profile_names(dispositif)) {
                     d = d.with_hint(format!("vouliez-vous dire « {best} » ?"));
                 }
                 diags.push(d);
@@ -193,7 +198,7 @@ fn candidature(project: &Project, c: &Candidature, diags: &mut Diagnostics) {
                 c.locate(&format!("profils[{i}]")),
                 format!("profil « {p} » inconnu du dispositif {} ; profils du DSR : {}", c.dispositif, profile_list(dispositif)),
             );
-            if let Some(best) = did_you_mean(p.as_str(), dispositif.profils.iter().map(|p| p.as_str())) {
+            if let Some(best) = did_you_mean(p.as_str(), profile_names(dispositif)) {
                 d = d.with_hint(format!("vouliez-vous dire « {best} » ?"));
             }
             diags.push(d);

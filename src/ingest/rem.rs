@@ -89,7 +89,18 @@ pub fn parse_rem(file: &Arc<str>, path: &Path, bytes: &[u8], diags: &mut Diagnos
         let exigence = row.required(EXIGENCE, diags);
         let profil = row.required(PROFIL, diags).map(|c| Profile::new(&c.value));
         let scenario_id = row.required(N_SCENARIO, diags);
-        let scenario = row.required(SCENARIO, diags);
+        // The ANS itself publishes scenarios without text (Gazelle proofs,
+        // whose proof is the test report): worth a warning, not a refusal.
+        let scenario = row.get(SCENARIO).map_or_else(
+            || {
+                diags.warning(
+                    row.location_of(SCENARIO),
+                    "cellule « Scénario de conformité » vide : le scénario n'aura pas de texte",
+                );
+                String::new()
+            },
+            |c| c.value.clone(),
+        );
         let preuve_id = row.required(N_PREUVE, diags);
         let preuve = row.required(PREUVE, diags);
         let criticite = row.parse(CRITICITE, Criticite::parse, diags);
@@ -123,10 +134,9 @@ pub fn parse_rem(file: &Arc<str>, path: &Path, bytes: &[u8], diags: &mut Diagnos
             Some(exigence),
             Some(profil),
             Some(scenario_id),
-            Some(scenario),
             Some(preuve_id),
             Some(preuve),
-        ) = (perimetre, id, chapitre, exigence, profil, scenario_id, scenario, preuve_id, preuve)
+        ) = (perimetre, id, chapitre, exigence, profil, scenario_id, preuve_id, preuve)
         else {
             continue;
         };
@@ -139,7 +149,7 @@ pub fn parse_rem(file: &Arc<str>, path: &Path, bytes: &[u8], diags: &mut Diagnos
             commentaire: row.get(COMMENTAIRE).map(|c| c.value.clone()),
             profil,
             scenario_id: scenario_id.value.clone(),
-            scenario: scenario.value.clone(),
+            scenario,
             preuve_id: preuve_id.value.clone(),
             preuve: preuve.value.clone(),
             profil_historique: row.get(PROFIL_HISTORIQUE).map(|c| c.value.clone()),
