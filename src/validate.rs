@@ -57,6 +57,11 @@ fn catalogue(project: &Project, diags: &mut Diagnostics) {
 }
 
 fn rems(project: &Project, diags: &mut Diagnostics) {
+    // Without a DSR catalogue, REMs stand alone (a project may only publish
+    // or diff REMs): there is nothing to check them against.
+    if project.catalogue.dispositifs.is_empty() {
+        return;
+    }
     for (code, releases) in &project.rems {
         let Some(first) = releases.first() else { continue };
         let Some(dispositif) = project.catalogue.get(code.as_str()) else {
@@ -109,10 +114,11 @@ fn rems(project: &Project, diags: &mut Diagnostics) {
 }
 
 fn equivalences(project: &Project, diags: &mut Diagnostics) {
+    let has_catalogue = !project.catalogue.dispositifs.is_empty();
     for list in &project.equivalences {
         let mut usable = HashSet::new();
         for (code, location) in &list.columns {
-            if project.catalogue.get(code.as_str()).is_none() {
+            if has_catalogue && project.catalogue.get(code.as_str()).is_none() {
                 diags.push(unknown_dispositif(project, code.as_str(), location.clone(), "colonne d'équivalence"));
             } else if project.current_rem(code).is_none() {
                 diags.error(
