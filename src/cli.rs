@@ -115,7 +115,11 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Ok(args) => args,
         Err(err) => {
             // --help and --version are not errors.
-            let code = if err.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if err.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             let _ = err.print();
             return ExitCode::from(code);
         }
@@ -176,16 +180,29 @@ fn check(args: &Args) -> u8 {
 pub fn inventory(project: &Project) -> String {
     let releases: usize = project.rems.values().map(Vec::len).sum();
     let proofs: usize = project.rems.values().flatten().map(|r| r.rows.len()).sum();
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n > 1 { many } else { one });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n > 1 { many } else { one });
     [
-        plural(project.catalogue.dispositifs.len(), "dispositif", "dispositifs"),
+        plural(
+            project.catalogue.dispositifs.len(),
+            "dispositif",
+            "dispositifs",
+        ),
         format!(
             "{} ({})",
             plural(releases, "publication de REM", "publications de REM"),
             plural(proofs, "preuve", "preuves")
         ),
-        plural(project.equivalences.len(), "liste d'équivalence", "listes d'équivalence"),
-        plural(project.registry.referencements.len(), "référencement", "référencements"),
+        plural(
+            project.equivalences.len(),
+            "liste d'équivalence",
+            "listes d'équivalence",
+        ),
+        plural(
+            project.registry.referencements.len(),
+            "référencement",
+            "référencements",
+        ),
         plural(project.candidatures.len(), "candidature", "candidatures"),
         plural(project.pages.len(), "page", "pages"),
     ]

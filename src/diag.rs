@@ -224,7 +224,10 @@ impl IntoIterator for Diagnostics {
 
 /// The closest candidate to `word` among `candidates`, for "did you mean"
 /// hints; `None` when nothing is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let word_lower = word.to_lowercase();
     candidates
         .into_iter()

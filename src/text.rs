@@ -58,8 +58,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return Err(DecodeError {
             line,
             column,
-            message: "fichier binaire (octet nul) : un fichier texte CSV, YAML ou Markdown est attendu"
-                .to_owned(),
+            message:
+                "fichier binaire (octet nul) : un fichier texte CSV, YAML ou Markdown est attendu"
+                    .to_owned(),
         });
     }
     match std::str::from_utf8(bytes) {
@@ -171,7 +172,10 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
 fn byte_line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     (to_u32(line), to_u32(offset - line_start + 1))
 }
 
@@ -234,7 +238,10 @@ mod tests {
     fn windows_1252_is_detected() {
         // "Périmètre;Œuvre €" as Excel writes it on Windows.
         let d = decode(b"P\xE9rim\xE8tre;\x8Cuvre \x80").unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), ("Périmètre;Œuvre €", "Windows-1252"));
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("Périmètre;Œuvre €", "Windows-1252")
+        );
     }
 
     #[test]

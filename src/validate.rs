@@ -22,8 +22,16 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
 }
 
 /// An error for an unknown dispositif code, with a "did you mean" hint.
-fn unknown_dispositif(project: &Project, code: &str, location: crate::diag::Location, what: &str) -> Diagnostic {
-    let d = Diagnostic::error(location, format!("{what} : dispositif « {code} » absent de data/dsr.csv"));
+fn unknown_dispositif(
+    project: &Project,
+    code: &str,
+    location: crate::diag::Location,
+    what: &str,
+) -> Diagnostic {
+    let d = Diagnostic::error(
+        location,
+        format!("{what} : dispositif « {code} » absent de data/dsr.csv"),
+    );
     match did_you_mean(code, project.catalogue.codes()) {
         Some(best) => d.with_hint(format!("vouliez-vous dire « {best} » ?")),
         None => d,
@@ -45,10 +53,19 @@ fn catalogue(project: &Project, diags: &mut Diagnostics) {
     for d in &project.catalogue.dispositifs {
         for code in &d.heritage_vague1 {
             match project.catalogue.get(code.as_str()) {
-                None => diags.push(unknown_dispositif(project, code.as_str(), d.location.clone(), "Héritage vague 1")),
+                None if !project.catalogue.is_unknown(code.as_str()) => {}
+                None => diags.push(unknown_dispositif(
+                    project,
+                    code.as_str(),
+                    d.location.clone(),
+                    "Héritage vague 1",
+                )),
                 Some(h) if h.vague != Vague::Un => diags.error(
                     d.location.clone(),
-                    format!("Héritage vague 1 de {} : {} est un dispositif de vague {}", d.code, code, h.vague),
+                    format!(
+                        "Héritage vague 1 de {} : {} est un dispositif de vague {}",
+                        d.code, code, h.vague
+                    ),
                 ),
                 Some(_) => {}
             }
@@ -63,8 +80,13 @@ fn rems(project: &Project, diags: &mut Diagnostics) {
         return;
     }
     for (code, releases) in &project.rems {
-        let Some(first) = releases.first() else { continue };
+        let Some(first) = releases.first() else {
+            continue;
+        };
         let Some(dispositif) = project.catalogue.get(code.as_str()) else {
+            if !project.catalogue.is_unknown(code.as_str()) {
+                continue;
+            }
             diags.push(unknown_dispositif(
                 project,
                 code.as_str(),
@@ -114,12 +136,18 @@ fn rems(project: &Project, diags: &mut Diagnostics) {
 }
 
 fn equivalences(project: &Project, diags: &mut Diagnostics) {
-    let has_catalogue = !project.catalogue.dispositifs.is_empty();
     for list in &project.equivalences {
         let mut usable = HashSet::new();
         for (code, location) in &list.columns {
-            if has_catalogue && project.catalogue.get(code.as_str()).is_none() {
-                diags.push(unknown_dispositif(project, code.as_str(), location.clone(), "colonne d'équivalence"));
+            if project.catalogue.is_unknown(code.as_str()) {
+                diags.push(unknown_dispositif(
+                    project,
+                    code.as_str(),
+                    location.clone(),
+                    "colonne d'équivalence",
+                ));
+            } else if project.unreadable_rems.contains(code) {
+                // Its REM could not be read: already reported.
             } else if project.current_rem(code).is_none() {
                 diags.error(
                     location.clone(),
@@ -134,8 +162,10 @@ fn equivalences(project: &Project, diags: &mut Diagnostics) {
                 if !usable.contains(&member.dispositif) {
                     continue;
                 }
-                let Some(rem) = project.current_rem(&member.dispositif) else { continue };
-                if rem.has_requirement(&member.exigence_id) {
+                let Some(rem) = project.current_rem(&member.dispositif) else {
+                    continue;
+                };
+                if rem.mentions_requirement(&member.exigence_id) {
                     continue;
                 }
                 let mut d = Diagnostic::error(
@@ -158,7 +188,14 @@ fn equivalences(project: &Project, diags: &mut Diagnostics) {
 fn registry(project: &Project, diags: &mut Diagnostics) {
     for r in &project.registry.referencements {
         let Some(dispositif) = project.catalogue.get(r.dispositif.as_str()) else {
-            diags.push(unknown_dispositif(project, r.dispositif.as_str(), r.location.clone(), &format!("référencement {}", r.nru)));
+            if project.catalogue.is_unknown(r.dispositif.as_str()) {
+                diags.push(unknown_dispositif(
+                    project,
+                    r.dispositif.as_str(),
+                    r.location.clone(),
+                    &format!("référencement {}", r.nru),
+                ));
+            }
             continue;
         };
         if dispositif.vague != r.vague {
@@ -188,13 +225,25 @@ fn registry(project: &Project, diags: &mut Diagnostics) {
 
 fn candidature(project: &Project, c: &Candidature, diags: &mut Diagnostics) {
     let Some(dispositif) = project.catalogue.get(c.dispositif.as_str()) else {
-        diags.push(unknown_dispositif(project, c.dispositif.as_str(), c.locate("dispositif"), "candidature"));
+        if project.catalogue.is_unknown(c.dispositif.as_str())
+            || project.catalogue.dispositifs.is_empty() && !project.catalogue.unreadable
+        {
+            diags.push(unknown_dispositif(
+                project,
+                c.dispositif.as_str(),
+                c.locate("dispositif"),
+                "candidature",
+            ));
+        }
         return;
     };
     if dispositif.vague != Vague::Deux {
         diags.error(
             c.locate("dispositif"),
-            format!("{} est un dispositif de vague 1 : on ne candidate qu'à un dispositif de vague 2", c.dispositif),
+            format!(
+                "{} est un dispositif de vague 1 : on ne candidate qu'à un dispositif de vague 2",
+                c.dispositif
+            ),
         );
         return;
     }
@@ -202,7 +251,11 @@ fn candidature(project: &Project, c: &Candidature, diags: &mut Diagnostics) {
         if !dispositif.knows_profile(p) {
             let mut d = Diagnostic::error(
                 c.locate(&format!("profils[{i}]")),
-                format!("profil « {p} » inconnu du dispositif {} ; profils du DSR : {}", c.dispositif, profile_list(dispositif)),
+                format!(
+                    "profil « {p} » inconnu du dispositif {} ; profils du DSR : {}",
+                    c.dispositif,
+                    profile_list(dispositif)
+                ),
             );
             if let Some(best) = did_you_mean(p.as_str(), profile_names(dispositif)) {
                 d = d.with_hint(format!("vouliez-vous dire « {best} » ?"));
@@ -226,7 +279,10 @@ fn candidature(project: &Project, c: &Candidature, diags: &mut Diagnostics) {
             );
         for (path, component) in components {
             for (j, chapter) in component.chapitres.iter().enumerate() {
-                if chapters.iter().any(|c| crate::text::fold_key(c) == crate::text::fold_key(chapter)) {
+                if chapters
+                    .iter()
+                    .any(|c| crate::text::fold_key(c) == crate::text::fold_key(chapter))
+                {
                     continue;
                 }
                 let mut d = Diagnostic::error(
@@ -238,15 +294,19 @@ fn candidature(project: &Project, c: &Candidature, diags: &mut Diagnostics) {
                 );
                 d = match did_you_mean(chapter, chapters.iter().copied()) {
                     Some(best) => d.with_hint(format!("vouliez-vous dire « {best} » ?")),
+                    None if chapters.is_empty() => d,
                     None => d.with_hint(format!("chapitres du REM : {}", chapters.join(" ; "))),
                 };
                 diags.push(d);
             }
         }
-    } else {
+    } else if !project.unreadable_rems.contains(&c.dispositif) {
         diags.warning(
             c.locate("dispositif"),
-            format!("aucun REM pour {} : les preuves de cette candidature ne peuvent être calculées", c.dispositif),
+            format!(
+                "aucun REM pour {} : les preuves de cette candidature ne peuvent être calculées",
+                c.dispositif
+            ),
         );
     }
     let nrus = c
@@ -271,7 +331,10 @@ fn duplicate_candidature_ids(project: &Project, diags: &mut Diagnostics) {
         if let Some(first) = seen.get(c.id.as_str()) {
             diags.error(
                 c.locate("id"),
-                format!("identifiant de candidature « {} » déjà utilisé par {}", c.id, first.file),
+                format!(
+                    "identifiant de candidature « {} » déjà utilisé par {}",
+                    c.id, first.file
+                ),
             );
         } else {
             seen.insert(c.id.as_str(), c);

@@ -12,8 +12,9 @@ use serde::Deserialize;
 use super::{decode_or_report, parse_date, yaml_error};
 use crate::diag::Diagnostics;
 use crate::model::{
-    locate_key, Candidature, CandidatureId, Composant, Contact, DispositifCode, Distributeur, EdcPsc, Editeur,
-    MembreGroupement, NomCommercial, Nru, Personne, Profile, Signature, Siret, Solution, Version,
+    locate_key, Candidature, CandidatureId, Composant, Contact, DispositifCode, Distributeur,
+    EdcPsc, Editeur, MembreGroupement, NomCommercial, Nru, Personne, Profile, Signature, Siret,
+    Solution, Version,
 };
 
 /// A YAML scalar kept as text: `siret: 73282932000074` (a number for YAML)
@@ -165,10 +166,16 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn error(&mut self, path: &str, message: impl Into<String>) {
-        self.diags.error(locate_key(self.file, self.source, path), message);
+        self.diags
+            .error(locate_key(self.file, self.source, path), message);
     }
 
-    fn parse<T>(&mut self, path: &str, value: &Scalar, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+    fn parse<T>(
+        &mut self,
+        path: &str,
+        value: &Scalar,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
         match parse(&value.0) {
             Ok(v) => Some(v),
             Err(message) => {
@@ -198,7 +205,12 @@ fn optional(value: Option<Scalar>) -> Option<String> {
 
 /// Parses one candidature file. `stem` (the file name without extension) is
 /// the id when the file gives none.
-pub fn parse_candidature(file: &Arc<str>, stem: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Candidature> {
+pub fn parse_candidature(
+    file: &Arc<str>,
+    stem: &str,
+    bytes: &[u8],
+    diags: &mut Diagnostics,
+) -> Option<Candidature> {
     let source = decode_or_report(file, bytes, diags)?;
     if source.trim().is_empty() {
         diags.error(
@@ -226,7 +238,10 @@ pub fn parse_candidature(file: &Arc<str>, stem: &str, bytes: &[u8], diags: &mut 
         None => match CandidatureId::parse(stem) {
             Ok(id) => Some(id),
             Err(message) => {
-                c.error("", format!("nom de fichier : {message} ; ou indiquez une clé « id »"));
+                c.error(
+                    "",
+                    format!("nom de fichier : {message} ; ou indiquez une clé « id »"),
+                );
                 None
             }
         },
@@ -236,9 +251,15 @@ pub fn parse_candidature(file: &Arc<str>, stem: &str, bytes: &[u8], diags: &mut 
     for (i, p) in raw.profils.unwrap_or_default().into_iter().enumerate() {
         let profile = Profile::new(&p.0);
         if profile.is_general() {
-            c.error(&format!("profils[{i}]"), "« Général » est implicite : ne le listez pas dans « profils »");
+            c.error(
+                &format!("profils[{i}]"),
+                "« Général » est implicite : ne le listez pas dans « profils »",
+            );
         } else if profils.contains(&profile) {
-            c.error(&format!("profils[{i}]"), format!("profil « {} » listé deux fois", p.0));
+            c.error(
+                &format!("profils[{i}]"),
+                format!("profil « {} » listé deux fois", p.0),
+            );
         } else {
             profils.push(profile);
         }
@@ -270,7 +291,9 @@ pub fn parse_candidature(file: &Arc<str>, stem: &str, bytes: &[u8], diags: &mut 
         .unwrap_or_default()
         .into_iter()
         .enumerate()
-        .filter_map(|(i, p)| composant(&mut c, &format!("solution.composants_additionnels[{i}]"), p))
+        .filter_map(|(i, p)| {
+            composant(&mut c, &format!("solution.composants_additionnels[{i}]"), p)
+        })
         .collect();
 
     let raw_noms = raw.noms_commerciaux.unwrap_or_default();
@@ -288,7 +311,12 @@ pub fn parse_candidature(file: &Arc<str>, stem: &str, bytes: &[u8], diags: &mut 
         let nil = match optional(n.nil) {
             Some(nil) => Some(nil),
             None => {
-                c.error(&path, format!("nom commercial « {name} » sans NIL : chaque nom commercial a le sien (R5)"));
+                c.error(
+                    &path,
+                    format!(
+                        "nom commercial « {name} » sans NIL : chaque nom commercial a le sien (R5)"
+                    ),
+                );
                 None
             }
         };
@@ -304,7 +332,10 @@ pub fn parse_candidature(file: &Arc<str>, stem: &str, bytes: &[u8], diags: &mut 
         };
         if let (Some(nom), Some(nil), Some(version)) = (nom, nil, version) {
             if noms.iter().any(|n: &NomCommercial| n.nil == nil) {
-                c.error(&format!("{path}.nil"), format!("NIL {nil} déjà attribué à un autre nom commercial"));
+                c.error(
+                    &format!("{path}.nil"),
+                    format!("NIL {nil} déjà attribué à un autre nom commercial"),
+                );
             }
             noms.push(NomCommercial { nom, nil, version });
         }

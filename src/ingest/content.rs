@@ -24,7 +24,9 @@ struct RawFront {
 /// Splits `---\n<yaml>\n---\n<body>`; returns (front matter, body, line of the body).
 fn split_front_matter(text: &str) -> Option<(&str, &str, u32)> {
     let rest = text.strip_prefix("---")?;
-    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
+    let rest = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
@@ -40,7 +42,12 @@ fn split_front_matter(text: &str) -> Option<(&str, &str, u32)> {
 }
 
 /// Parses one page. `relative` is its path below `content/`.
-pub fn parse_page(file: &Arc<str>, relative: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<ContentPage> {
+pub fn parse_page(
+    file: &Arc<str>,
+    relative: &str,
+    bytes: &[u8],
+    diags: &mut Diagnostics,
+) -> Option<ContentPage> {
     let text = decode_or_report(file, bytes, diags)?;
     let (front_text, body, body_line) = match split_front_matter(&text) {
         Some(parts) => parts,
@@ -106,7 +113,8 @@ mod tests {
 
     #[test]
     fn front_matter_and_body() {
-        let (p, d) = page("---\ntitle: Déposer ses preuves\nweight: 2\ndate: 2026-05-12\n---\n# Titre\n");
+        let (p, d) =
+            page("---\ntitle: Déposer ses preuves\nweight: 2\ndate: 2026-05-12\n---\n# Titre\n");
         assert_eq!(d, "");
         let p = p.unwrap();
         assert_eq!(p.front.title.as_deref(), Some("Déposer ses preuves"));

@@ -37,9 +37,11 @@ const SCHEMA: &[Column] = &[
 pub fn parse_catalogue(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Catalogue {
     let mut catalogue = Catalogue::default();
     let Some(table) = Table::read(file, bytes, false, diags) else {
+        catalogue.unreadable = true;
         return catalogue;
     };
     let Some(columns) = table.columns(SCHEMA, diags) else {
+        catalogue.unreadable = true;
         return catalogue;
     };
     for row in &table.rows {
@@ -50,10 +52,17 @@ pub fn parse_catalogue(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -
         let couloir = row.required(COULOIR, diags).map(|c| c.value.clone());
         let vague = row.parse_required(VAGUE, Vague::parse, diags);
         let version_dsr = row.parse(VERSION_DSR, Version::parse, diags);
-        let profils: Vec<Profile> = row.list(PROFILS).iter().map(|(p, _)| Profile::new(p)).collect();
+        let profils: Vec<Profile> = row
+            .list(PROFILS)
+            .iter()
+            .map(|(p, _)| Profile::new(p))
+            .collect();
         for (name, location) in row.list(PROFILS) {
             if Profile::new(&name).is_general() {
-                diags.error(location, "« Général » est implicite : ne le listez pas dans « Profils »");
+                diags.error(
+                    location,
+                    "« Général » est implicite : ne le listez pas dans « Profils »",
+                );
             }
         }
         let mut hors_edc = Vec::new();
@@ -75,7 +84,9 @@ pub fn parse_catalogue(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -
             }
         }
         let ouverture = row.parse(OUVERTURE, parse_date, diags);
-        let dates: Vec<_> = (0..3).map(|i| row.parse(DATE1 + i, parse_datetime, diags)).collect();
+        let dates: Vec<_> = (0..3)
+            .map(|i| row.parse(DATE1 + i, parse_datetime, diags))
+            .collect();
         let deadlines = match (dates[0], dates[1], dates[2]) {
             (Some(date1), Some(date2), Some(date3)) => {
                 if !(date1 <= date2 && date2 <= date3) {
@@ -84,7 +95,11 @@ pub fn parse_catalogue(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -
                         "dates incohérentes : Date 1 ≤ Date 2 ≤ Date 3 attendu",
                     );
                 }
-                Some(Deadlines { date1, date2, date3 })
+                Some(Deadlines {
+                    date1,
+                    date2,
+                    date3,
+                })
             }
             _ => None,
         };
@@ -102,12 +117,16 @@ pub fn parse_catalogue(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -
             if let Some(first) = catalogue.get(code.as_str()) {
                 diags.error(
                     row.location_of(CODE),
-                    format!("dispositif {code} déjà défini ligne {}", first.location.line),
+                    format!(
+                        "dispositif {code} déjà défini ligne {}",
+                        first.location.line
+                    ),
                 );
                 continue;
             }
         }
         if diags.error_count() > errors_before {
+            catalogue.rejected.extend(code);
             continue;
         }
         if let (Some(code), Some(nom), Some(couloir), Some(vague)) = (code, nom, couloir, vague) {

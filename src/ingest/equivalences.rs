@@ -10,7 +10,12 @@ use crate::text::fold_key;
 
 /// Parses an equivalence list. Column names must be dispositif codes (checked
 /// against the catalogue later, in validation); `Commentaire` is kept.
-pub fn parse_equivalences(file: &Arc<str>, name: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<EquivalenceList> {
+pub fn parse_equivalences(
+    file: &Arc<str>,
+    name: &str,
+    bytes: &[u8],
+    diags: &mut Diagnostics,
+) -> Option<EquivalenceList> {
     let table = Table::read(file, bytes, false, diags)?;
     let mut columns: Vec<(usize, DispositifCode, Location)> = Vec::new();
     let mut comment_column = None;

@@ -115,11 +115,16 @@ pub fn load_project(root: &Path) -> Result<Loaded, LoadError> {
             let shown = display_path(root, path);
             let rem = read_file(path, &shown, &mut local)
                 .and_then(|bytes| parse_rem(&shown, path, &bytes, &mut local));
-            (rem, local)
+            (path, rem, local)
         })
         .collect();
-    for (rem, local) in parsed {
+    for (path, rem, local) in parsed {
         diags.extend(local);
+        if rem.is_none() {
+            if let Ok((code, _)) = rem_file_version(path) {
+                project.unreadable_rems.insert(code);
+            }
+        }
         if let Some(rem) = rem {
             let releases = project.rems.entry(rem.dispositif.clone()).or_default();
             if let Some(existing) = releases.iter().find(|r| r.version == rem.version) {
@@ -160,7 +165,13 @@ pub fn load_project(root: &Path) -> Result<Loaded, LoadError> {
         }
     }
 
-    for path in list_files(&data.join("candidatures"), 1, &["yaml", "yml"], root, &mut diags) {
+    for path in list_files(
+        &data.join("candidatures"),
+        1,
+        &["yaml", "yml"],
+        root,
+        &mut diags,
+    ) {
         let shown = display_path(root, &path);
         if let Some(bytes) = read_file(&path, &shown, &mut diags) {
             let stem = path
@@ -197,17 +208,29 @@ pub fn load_project(root: &Path) -> Result<Loaded, LoadError> {
 /// The files below `dir` (at most `depth` levels) with one of `extensions`,
 /// sorted by path. Other files get a warning, so that a REM saved as `.ods`
 /// does not silently vanish; hidden files and editor lock files are skipped.
-fn list_files(dir: &Path, depth: usize, extensions: &[&str], root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+fn list_files(
+    dir: &Path,
+    depth: usize,
+    extensions: &[&str],
+    root: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
     if !dir.is_dir() {
         return Vec::new();
     }
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).max_depth(depth).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .max_depth(depth)
+        .sort_by_file_name()
+    {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
                 let shown = display_path(root, err.path().unwrap_or(dir));
-                diags.error(Location::file(&shown), format!("lecture du dossier impossible : {err}"));
+                diags.error(
+                    Location::file(&shown),
+                    format!("lecture du dossier impossible : {err}"),
+                );
                 continue;
             }
         };
@@ -229,7 +252,10 @@ fn list_files(dir: &Path, depth: usize, extensions: &[&str], root: &Path, diags:
         } else {
             diags.warning(
                 Location::file(&display_path(root, entry.path())),
-                format!("fichier ignoré : extension attendue {}", extensions.join(" ou ")),
+                format!(
+                    "fichier ignoré : extension attendue {}",
+                    extensions.join(" ou ")
+                ),
             );
         }
     }
@@ -289,7 +315,10 @@ fn decode_or_report(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> O
 /// larger file (front matter).
 fn yaml_error(file: &Arc<str>, err: &serde_yaml::Error, line_offset: u32) -> Diagnostic {
     let (line, column) = err.location().map_or((0, 0), |l| {
-        (crate::text::to_u32(l.line()) + line_offset, crate::text::to_u32(l.column()))
+        (
+            crate::text::to_u32(l.line()) + line_offset,
+            crate::text::to_u32(l.column()),
+        )
     });
     let location = Location::new(file, line, column);
     let full = err.to_string();
@@ -307,24 +336,29 @@ fn yaml_error(file: &Arc<str>, err: &serde_yaml::Error, line_offset: u32) -> Dia
         let unknown = quoted.first().cloned().unwrap_or_default();
         let expected: Vec<&str> = quoted.iter().skip(1).map(String::as_str).collect();
         let mut d = Diagnostic::error(location, format!("clé inconnue « {unknown} »{within}"));
-        d.hint = Some(match crate::diag::did_you_mean(&unknown, expected.iter().copied()) {
-            Some(best) => format!("vouliez-vous dire « {best} » ?"),
-            None => format!("clés possibles : {}", expected.join(", ")),
-        });
+        d.hint = Some(
+            match crate::diag::did_you_mean(&unknown, expected.iter().copied()) {
+                Some(best) => format!("vouliez-vous dire « {best} » ?"),
+                None => format!("clés possibles : {}", expected.join(", ")),
+            },
+        );
         return d;
     }
     if message.starts_with("missing field") {
         let missing = quoted.first().cloned().unwrap_or_default();
-        return Diagnostic::error(location, format!("clé obligatoire « {missing} » absente{within}"));
+        return Diagnostic::error(
+            location,
+            format!("clé obligatoire « {missing} » absente{within}"),
+        );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
         return Diagnostic::error(
             location,
             format!(
-                "valeur de type invalide{within} : {} trouvé, {} attendu",
-                french_type(found),
-                french_type(expected)
+                "valeur de type invalide{within} : {} est attendu, pas {}",
+                french_type(expected),
+                french_type(found)
             ),
         );
     }
@@ -368,7 +402,16 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
     let raw = raw.trim();
     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(raw, "%d/%m/%Y"))
-        .map_err(|_| format!("date « {raw} » invalide : AAAA-MM-JJ attendu (ex. 2026-06-03)"))
+        .ok()
+        .filter(four_digit_year)
+        .ok_or_else(|| format!("date « {raw} » invalide : AAAA-MM-JJ attendu (ex. 2026-06-03)"))
+}
+
+/// chrono's `%Y` takes `26` as the year 26: a two-digit year is a typo for
+/// 2026 or 1926, never a date we can use.
+fn four_digit_year(date: &NaiveDate) -> bool {
+    use chrono::Datelike;
+    (1900..=2199).contains(&date.year())
 }
 
 /// Parses a deadline: `2026-10-01T12:00`, `2026-10-01 12:00` or
@@ -385,7 +428,9 @@ pub fn parse_datetime(raw: &str) -> Result<NaiveDateTime, String> {
         "%d/%m/%Y %H:%M:%S",
     ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(raw, format) {
-            return Ok(dt);
+            if four_digit_year(&dt.date()) {
+                return Ok(dt);
+            }
         }
     }
     if parse_date(raw).is_ok() {
@@ -406,6 +451,8 @@ mod tests {
     fn dates_in_iso_and_french_forms() {
         assert_eq!(parse_date("2026-06-03"), parse_date("03/06/2026"));
         assert!(parse_date("2026-02-30").is_err());
+        assert!(parse_date("12/05/26").is_err());
+        assert!(parse_datetime("01/10/26 12:00").is_err());
         assert_eq!(
             parse_datetime("2026-10-01T12:00"),
             parse_datetime("01/10/2026 12:00")
@@ -420,9 +467,15 @@ mod tests {
     #[test]
     fn display_paths_are_relative_to_where_the_user_stands() {
         let root = Path::new("../ref");
-        assert_eq!(&*display_path(root, &root.join("data/dsr.csv")), "../ref/data/dsr.csv");
+        assert_eq!(
+            &*display_path(root, &root.join("data/dsr.csv")),
+            "../ref/data/dsr.csv"
+        );
         let here = Path::new(".");
-        assert_eq!(&*display_path(here, &here.join("data/dsr.csv")), "data/dsr.csv");
+        assert_eq!(
+            &*display_path(here, &here.join("data/dsr.csv")),
+            "data/dsr.csv"
+        );
     }
 
     #[test]

@@ -51,7 +51,11 @@ pub fn parse_registry(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) ->
         let composant = row.required(COMPOSANT, diags).map(|c| c.value.clone());
         let statut = row.parse_required(STATUT, Statut::parse, diags);
         let date = row.parse(DATE, parse_date, diags);
-        let profils = row.list(PROFILS).iter().map(|(p, _)| Profile::new(p)).collect();
+        let profils = row
+            .list(PROFILS)
+            .iter()
+            .map(|(p, _)| Profile::new(p))
+            .collect();
         if let Some(nru) = &nru {
             if let Some(first) = seen.get(nru) {
                 diags.error(
@@ -65,8 +69,15 @@ pub fn parse_registry(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) ->
         if diags.error_count() > errors_before {
             continue;
         }
-        if let (Some(nru), Some(vague), Some(dispositif), Some(solution), Some(version), Some(composant), Some(statut)) =
-            (nru, vague, dispositif, solution, version, composant, statut)
+        if let (
+            Some(nru),
+            Some(vague),
+            Some(dispositif),
+            Some(solution),
+            Some(version),
+            Some(composant),
+            Some(statut),
+        ) = (nru, vague, dispositif, solution, version, composant, statut)
         {
             registry.referencements.push(Referencement {
                 nru,

@@ -63,7 +63,12 @@ pub fn rem_file_version(path: &Path) -> Result<(DispositifCode, Version), String
 /// Parses one REM release. Returns `None` when the file cannot be used at all
 /// (unreadable, missing columns, bad file name); row errors are reported and
 /// the faulty rows left out.
-pub fn parse_rem(file: &Arc<str>, path: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<Rem> {
+pub fn parse_rem(
+    file: &Arc<str>,
+    path: &Path,
+    bytes: &[u8],
+    diags: &mut Diagnostics,
+) -> Option<Rem> {
     let (dispositif, version) = match rem_file_version(path) {
         Ok(v) => v,
         Err(message) => {
@@ -80,6 +85,7 @@ pub fn parse_rem(file: &Arc<str>, path: &Path, bytes: &[u8], diags: &mut Diagnos
     let mut rows: Vec<RemRow> = Vec::with_capacity(table.rows.len());
     let mut proof_lines: HashMap<String, u32> = HashMap::new();
     let mut requirement_rows: HashMap<String, usize> = HashMap::new();
+    let mut rejected_ids = std::collections::BTreeSet::new();
     for row in &table.rows {
         let row = columns.row(&table, row);
         let errors_before = diags.error_count();
@@ -112,19 +118,25 @@ pub fn parse_rem(file: &Arc<str>, path: &Path, bytes: &[u8], diags: &mut Diagnos
             },
             diags,
         );
-        let source = row.parse(SOURCE, Source::parse, diags).unwrap_or(Source::Convergence);
+        let source = row
+            .parse(SOURCE, Source::parse, diags)
+            .unwrap_or(Source::Convergence);
 
         if let Some(cell) = preuve_id {
             if let Some(first) = proof_lines.get(&cell.value) {
                 diags.error(
                     table.cell_location(cell),
-                    format!("N° preuve « {} » en double : déjà utilisé ligne {first}", cell.value),
+                    format!(
+                        "N° preuve « {} » en double : déjà utilisé ligne {first}",
+                        cell.value
+                    ),
                 );
             } else {
                 proof_lines.insert(cell.value.clone(), cell.line);
             }
         }
         if diags.error_count() > errors_before {
+            rejected_ids.extend(id.map(|c| c.value.clone()));
             continue;
         }
         let (
@@ -136,7 +148,16 @@ pub fn parse_rem(file: &Arc<str>, path: &Path, bytes: &[u8], diags: &mut Diagnos
             Some(scenario_id),
             Some(preuve_id),
             Some(preuve),
-        ) = (perimetre, id, chapitre, exigence, profil, scenario_id, preuve_id, preuve)
+        ) = (
+            perimetre,
+            id,
+            chapitre,
+            exigence,
+            profil,
+            scenario_id,
+            preuve_id,
+            preuve,
+        )
         else {
             continue;
         };
@@ -163,7 +184,11 @@ pub fn parse_rem(file: &Arc<str>, path: &Path, bytes: &[u8], diags: &mut Diagnos
         if let Some(&first) = requirement_rows.get(&new.exigence_id) {
             let first = &rows[first];
             let disagreements = [
-                (EXIGENCE, "Exigence", same_text(&first.exigence, &new.exigence)),
+                (
+                    EXIGENCE,
+                    "Exigence",
+                    same_text(&first.exigence, &new.exigence),
+                ),
                 (CHAPITRE, "Chapitre", first.chapitre == new.chapitre),
                 (PROFIL, "Profil", first.profil == new.profil),
                 (PERIMETRE, "Périmètre", first.perimetre == new.perimetre),
@@ -182,6 +207,7 @@ pub fn parse_rem(file: &Arc<str>, path: &Path, bytes: &[u8], diags: &mut Diagnos
                 }
             }
             if !consistent {
+                rejected_ids.insert(new.exigence_id);
                 continue;
             }
         } else {
@@ -200,6 +226,7 @@ pub fn parse_rem(file: &Arc<str>, path: &Path, bytes: &[u8], diags: &mut Diagnos
         version,
         file: Arc::clone(file),
         rows: indexed.into_iter().map(|(_, r)| r).collect(),
+        rejected_ids,
     })
 }
 

@@ -73,7 +73,12 @@ impl Table {
 
     /// Reads a table from the bytes of a file: XLSX when `is_xlsx`, CSV otherwise.
     /// Problems are reported into `diags`; `None` when nothing usable was read.
-    pub fn read(file: &Arc<str>, bytes: &[u8], is_xlsx: bool, diags: &mut Diagnostics) -> Option<Table> {
+    pub fn read(
+        file: &Arc<str>,
+        bytes: &[u8],
+        is_xlsx: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<Table> {
         if is_xlsx {
             read_xlsx(file, bytes, diags)
         } else {
@@ -96,7 +101,10 @@ impl Table {
                 let header_line = self.headers.first().map_or(1, |h| h.line);
                 diags.error(
                     self.at(header_line, 1),
-                    format!("colonne obligatoire « {} » absente de l'en-tête", column.name),
+                    format!(
+                        "colonne obligatoire « {} » absente de l'en-tête",
+                        column.name
+                    ),
                 );
             }
             indexes.push(found);
@@ -131,12 +139,18 @@ pub struct Column {
 impl Column {
     /// A column that must be present.
     pub const fn required(name: &'static str) -> Self {
-        Column { name, required: true }
+        Column {
+            name,
+            required: true,
+        }
     }
 
     /// A column that may be absent.
     pub const fn optional(name: &'static str) -> Self {
-        Column { name, required: false }
+        Column {
+            name,
+            required: false,
+        }
     }
 }
 
@@ -193,7 +207,10 @@ impl<'a> RowView<'a> {
         if cell.is_none() {
             diags.error(
                 self.location_of(col),
-                format!("cellule « {} » vide : une valeur est obligatoire", self.map.names[col]),
+                format!(
+                    "cellule « {} » vide : une valeur est obligatoire",
+                    self.map.names[col]
+                ),
             );
         }
         cell
@@ -274,7 +291,10 @@ fn read_csv(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<Ta
     };
     let text = decoded.text;
     if text.trim_matches(text::is_space).is_empty() {
-        diags.error(Location::file(file), "fichier vide : une ligne d'en-tête est attendue");
+        diags.error(
+            Location::file(file),
+            "fichier vide : une ligne d'en-tête est attendue",
+        );
         return None;
     }
     let delimiter = detect_delimiter(&text);
@@ -299,10 +319,13 @@ fn read_csv(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<Ta
         match result {
             Ok(record) => records.push(record),
             Err(err) => {
-                let (line, column) = err
-                    .position()
-                    .map_or((1, 1), |p| line_col(&text, usize::try_from(p.byte()).unwrap_or(0)));
-                diags.error(Location::new(file, line, column), format!("CSV illisible : {err}"));
+                let (line, column) = err.position().map_or((1, 1), |p| {
+                    line_col(&text, usize::try_from(p.byte()).unwrap_or(0))
+                });
+                diags.error(
+                    Location::new(file, line, column),
+                    format!("CSV illisible : {err}"),
+                );
                 return None;
             }
         }
@@ -319,7 +342,9 @@ fn read_csv(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<Ta
             .map(|(i, value)| {
                 let (line, column) = starts
                     .and_then(|s| s.get(i))
-                    .map_or((line, column), |&offset| line_col(&text, content_start(&text, offset)));
+                    .map_or((line, column), |&offset| {
+                        line_col(&text, content_start(&text, offset))
+                    });
                 Cell {
                     value: text::trim(value).to_owned(),
                     line,
@@ -416,7 +441,8 @@ fn scan_fields(text: &str, delimiter: u8) -> Result<Vec<Vec<usize>>, usize> {
                     }
                 }
             }
-            while i < bytes.len() && bytes[i] != delimiter && bytes[i] != b'\n' && bytes[i] != b'\r' {
+            while i < bytes.len() && bytes[i] != delimiter && bytes[i] != b'\n' && bytes[i] != b'\r'
+            {
                 i += 1;
             }
             if i < bytes.len() && bytes[i] == delimiter {
@@ -435,14 +461,20 @@ fn read_xlsx(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<T
     let mut workbook = match open_workbook_auto_from_rs(Cursor::new(bytes)) {
         Ok(w) => w,
         Err(err) => {
-            diags.error(Location::file(file), format!("classeur XLSX illisible : {err}"));
+            diags.error(
+                Location::file(file),
+                format!("classeur XLSX illisible : {err}"),
+            );
             return None;
         }
     };
     let range = match workbook.worksheet_range_at(0) {
         Some(Ok(range)) => range,
         Some(Err(err)) => {
-            diags.error(Location::file(file), format!("première feuille illisible : {err}"));
+            diags.error(
+                Location::file(file),
+                format!("première feuille illisible : {err}"),
+            );
             return None;
         }
         None => {
@@ -477,7 +509,10 @@ fn read_xlsx(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<T
     }
     let table = into_table(file, rows);
     if table.headers.is_empty() {
-        diags.error(Location::file(file), "première feuille vide : une ligne d'en-tête est attendue");
+        diags.error(
+            Location::file(file),
+            "première feuille vide : une ligne d'en-tête est attendue",
+        );
         return None;
     }
     Some(table)
@@ -525,8 +560,18 @@ mod tests {
         let (t, d) = read("ID;Texte;X\r\n A1 ;\"deux\r\nlignes\";z\r\nB2;\"dit \"\"oui\"\"\";\r\n");
         assert!(d.is_empty(), "{}", d.render());
         let t = t.unwrap();
-        assert_eq!(values(&t), [vec!["A1", "deux\r\nlignes", "z"], vec!["B2", "dit \"oui\"", ""]]);
-        let pos: Vec<_> = t.rows.iter().flat_map(|r| r.cells.iter().map(|c| (c.line, c.column))).collect();
+        assert_eq!(
+            values(&t),
+            [
+                vec!["A1", "deux\r\nlignes", "z"],
+                vec!["B2", "dit \"oui\"", ""]
+            ]
+        );
+        let pos: Vec<_> = t
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| (c.line, c.column)))
+            .collect();
         assert_eq!(pos, [(2, 2), (2, 7), (3, 9), (4, 1), (4, 5), (4, 18)]);
     }
 
@@ -539,7 +584,12 @@ mod tests {
     #[test]
     fn lines_stay_right_after_blank_lines() {
         let (t, _) = read("a,b\n1,2\n\n\n3,4\r\n\r\n5,\"x\ny\"\n6,7\n");
-        let lines: Vec<_> = t.unwrap().rows.iter().map(|r| (r.line, r.cells[1].line)).collect();
+        let lines: Vec<_> = t
+            .unwrap()
+            .rows
+            .iter()
+            .map(|r| (r.line, r.cells[1].line))
+            .collect();
         assert_eq!(lines, [(2, 2), (5, 5), (7, 7), (9, 9)]);
     }
 
@@ -564,7 +614,10 @@ mod tests {
     fn empty_file_is_an_error() {
         let (t, d) = read(" \n\u{a0}\n");
         assert!(t.is_none());
-        assert_eq!(d.render(), "t.csv:1:1: error: fichier vide : une ligne d'en-tête est attendue\n");
+        assert_eq!(
+            d.render(),
+            "t.csv:1:1: error: fichier vide : une ligne d'en-tête est attendue\n"
+        );
     }
 
     #[test]
@@ -573,10 +626,20 @@ mod tests {
         let t = t.unwrap();
         let mut d = Diagnostics::new();
         let map = t
-            .columns(&[Column::required("Périmètre"), Column::required("N° preuve"), Column::optional("Source")], &mut d)
+            .columns(
+                &[
+                    Column::required("Périmètre"),
+                    Column::required("N° preuve"),
+                    Column::optional("Source"),
+                ],
+                &mut d,
+            )
             .unwrap();
         let row = map.row(&t, &t.rows[0]);
-        assert_eq!((row.text(0), row.text(1), row.text(2)), ("Vague 1", "X", ""));
+        assert_eq!(
+            (row.text(0), row.text(1), row.text(2)),
+            ("Vague 1", "X", "")
+        );
     }
 
     #[test]

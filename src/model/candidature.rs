@@ -119,7 +119,9 @@ pub struct Solution {
 impl Solution {
     /// The proxy then the additional components.
     pub fn components(&self) -> impl Iterator<Item = &Composant> {
-        self.proxy_esante.iter().chain(&self.composants_additionnels)
+        self.proxy_esante
+            .iter()
+            .chain(&self.composants_additionnels)
     }
 }
 
@@ -232,7 +234,9 @@ impl Locator {
     /// the mark of the key that introduces it (for mapping values).
     fn next_value(&mut self) -> Option<(String, Option<Marker>)> {
         match self.stack.last_mut()? {
-            Container::Map { path, key } => key.take().map(|(k, mark)| (join(path, &k), Some(mark))),
+            Container::Map { path, key } => {
+                key.take().map(|(k, mark)| (join(path, &k), Some(mark)))
+            }
             Container::Seq { path, next } => {
                 let p = format!("{path}[{next}]");
                 *next += 1;
@@ -253,7 +257,9 @@ fn join(path: &str, key: &str) -> String {
 impl MarkedEventReceiver for Locator {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         match ev {
-            Event::Scalar(value, ..) if matches!(self.stack.last(), Some(Container::Map { key: None, .. })) => {
+            Event::Scalar(value, ..)
+                if matches!(self.stack.last(), Some(Container::Map { key: None, .. })) =>
+            {
                 if let Some(Container::Map { path, key }) = self.stack.last_mut() {
                     // A mapping inside a list is located by its first key.
                     if !path.is_empty() {
@@ -317,7 +323,10 @@ mod tests {
     fn locates_values_by_key_path() {
         assert_eq!(at("id"), (1, 5));
         assert_eq!(at("solution.nom"), (3, 8));
-        assert_eq!(at("solution.composants_additionnels[0].chapitres[1]"), (5, 34));
+        assert_eq!(
+            at("solution.composants_additionnels[0].chapitres[1]"),
+            (5, 34)
+        );
         assert_eq!(at("solution.composants_additionnels[1]"), (6, 7));
         assert_eq!(at("solution.composants_additionnels[1].nouveau"), (7, 16));
         assert_eq!(at("heritage[1]"), (8, 19));

@@ -11,14 +11,14 @@ use std::path::PathBuf;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-pub use candidature::{
-    Candidature, Composant, Contact, Distributeur, EdcPsc, Editeur, MembreGroupement, NomCommercial, Personne,
-    Signature, Solution,
-};
 pub(crate) use candidature::locate_key;
+pub use candidature::{
+    Candidature, Composant, Contact, Distributeur, EdcPsc, Editeur, MembreGroupement,
+    NomCommercial, Personne, Signature, Solution,
+};
 pub use types::{
-    CandidatureId, Criticite, DispositifCode, Nru, Perimetre, Profile, Siret, Source, Statut, Vague, Version,
-    GENERAL,
+    CandidatureId, Criticite, DispositifCode, Nru, Perimetre, Profile, Siret, Source, Statut,
+    Vague, Version, GENERAL,
 };
 
 use crate::diag::Location;
@@ -34,6 +34,9 @@ pub struct Project {
     pub catalogue: Catalogue,
     /// `data/rem/<CODE>/<VERSION>.*`: every release of every dispositif, oldest first.
     pub rems: BTreeMap<DispositifCode, Vec<Rem>>,
+    /// Dispositifs with a REM file that could not be read at all (already
+    /// reported): their requirements are unknown, not missing.
+    pub unreadable_rems: std::collections::BTreeSet<DispositifCode>,
     /// `data/equivalences/*.csv`, in file-name order.
     pub equivalences: Vec<EquivalenceList>,
     /// `data/referencements.csv`.
@@ -135,9 +138,25 @@ impl Dispositif {
 pub struct Catalogue {
     /// The dispositifs, in file order.
     pub dispositifs: Vec<Dispositif>,
+    /// Codes whose row was present but rejected (already reported): not to
+    /// be reported again as unknown wherever they are named.
+    pub rejected: Vec<DispositifCode>,
+    /// True when `data/dsr.csv` exists but could not be read as a table: no
+    /// code can then be said to be unknown.
+    pub unreadable: bool,
 }
 
 impl Catalogue {
+    /// True when `code` is certainly not in the catalogue: not defined, not
+    /// rejected for another error, and the catalogue was read. An absent
+    /// catalogue (a project of REMs alone) knows no code but reports none.
+    pub fn is_unknown(&self, code: &str) -> bool {
+        !self.unreadable
+            && !self.dispositifs.is_empty()
+            && self.get(code).is_none()
+            && !self.rejected.iter().any(|c| c.as_str() == code)
+    }
+
     /// The dispositif with this code.
     pub fn get(&self, code: &str) -> Option<&Dispositif> {
         self.dispositifs.iter().find(|d| d.code.as_str() == code)
@@ -201,12 +220,20 @@ pub struct Rem {
     pub file: std::sync::Arc<str>,
     /// The rows, sorted by `Ordre` then file order.
     pub rows: Vec<RemRow>,
+    /// Requirement IDs of rows rejected for errors (already reported).
+    pub rejected_ids: std::collections::BTreeSet<String>,
 }
 
 impl Rem {
     /// True when the release has a requirement with this ID.
     pub fn has_requirement(&self, id: &str) -> bool {
         self.rows.iter().any(|r| r.exigence_id == id)
+    }
+
+    /// True when the file names this requirement, even on rows rejected for
+    /// other errors: such an ID is not to be reported again as missing.
+    pub fn mentions_requirement(&self, id: &str) -> bool {
+        self.has_requirement(id) || self.rejected_ids.contains(id)
     }
 
     /// The distinct chapters, in REM order.

@@ -248,7 +248,9 @@ impl Nru {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let raw = raw.trim();
         if raw.is_empty() || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            Err(format!("NRU « {raw} » invalide : un identifiant sans espace est attendu"))
+            Err(format!(
+                "NRU « {raw} » invalide : un identifiant sans espace est attendu"
+            ))
         } else {
             Ok(Nru(raw.to_owned()))
         }
