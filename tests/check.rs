@@ -5,6 +5,8 @@
 //! differ from `base/`; the harness overlays it on the base in a temporary
 //! folder, so every case is a whole, realistic project.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should panic
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
