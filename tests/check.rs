@@ -185,21 +185,24 @@ fn windows_1252_semicolon_crlf_is_read_like_utf8() {
     assert_eq!(msdui.couloir, "Médico-social");
 }
 
+/// What matters of the MS-DUI REM's rows: numbers, texts, sources, order.
+fn ms_dui_rows(project: &Path) -> Vec<(String, String, segurdoc::model::Source, Option<i64>)> {
+    let checked = check_project(project).unwrap();
+    let code = segurdoc::model::DispositifCode::parse("MS-DUI").unwrap();
+    let rem = checked.project.current_rem(&code).unwrap();
+    assert!(rem.file.ends_with(".csv") || rem.file.ends_with(".xlsx"));
+    rem.rows
+        .iter()
+        .map(|r| (r.preuve_id.clone(), r.exigence.clone(), r.source, r.ordre))
+        .collect()
+}
+
 #[test]
 fn a_rem_saved_as_xlsx_reads_like_its_csv() {
     let project = Project::case("base");
     let csv_path = project.path().join("data/rem/MS-DUI/2.1.csv");
-    let csv_rows = check_project(project.path())
-        .unwrap()
-        .project
-        .rems
-        .values()
-        .next()
-        .unwrap()[0]
-        .rows
-        .iter()
-        .map(|r| (r.preuve_id.clone(), r.exigence.clone(), r.source, r.ordre))
-        .collect::<Vec<_>>();
+    let csv_rows = ms_dui_rows(project.path());
+    assert_eq!(csv_rows.len(), 5);
     // Write the same rows into the first sheet of a workbook, Ordre as numbers.
     let text = std::fs::read_to_string(&csv_path).unwrap();
     let mut reader = csv::ReaderBuilder::new()
@@ -225,17 +228,15 @@ fn a_rem_saved_as_xlsx_reads_like_its_csv() {
     let (rendered, has_errors) = project.check();
     assert_eq!(rendered, "");
     assert!(!has_errors);
-    let xlsx_rows = check_project(project.path())
-        .unwrap()
+    let xlsx_rows = ms_dui_rows(project.path());
+    let checked = check_project(project.path()).unwrap();
+    let code = segurdoc::model::DispositifCode::parse("MS-DUI").unwrap();
+    assert!(checked
         .project
-        .rems
-        .values()
-        .next()
-        .unwrap()[0]
-        .rows
-        .iter()
-        .map(|r| (r.preuve_id.clone(), r.exigence.clone(), r.source, r.ordre))
-        .collect::<Vec<_>>();
+        .current_rem(&code)
+        .unwrap()
+        .file
+        .ends_with("2.1.xlsx"));
     assert_eq!(xlsx_rows, csv_rows);
 }
 
