@@ -189,8 +189,7 @@ impl Diagnostics {
         self.items.sort_by(|a, b| a.location.cmp(&b.location));
     }
 
-    /// Renders every diagnostic, one per line (hints on their own line),
-    /// followed by a French summary line when there is anything to report.
+    /// Renders every diagnostic, one per line (hints on their own line).
     pub fn render(&self) -> String {
         let mut out = String::new();
         for d in &self.items {

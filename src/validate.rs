@@ -225,9 +225,11 @@ fn registry(project: &Project, diags: &mut Diagnostics) {
 
 fn candidature(project: &Project, c: &Candidature, diags: &mut Diagnostics) {
     let Some(dispositif) = project.catalogue.get(c.dispositif.as_str()) else {
-        if project.catalogue.is_unknown(c.dispositif.as_str())
-            || project.catalogue.dispositifs.is_empty() && !project.catalogue.unreadable
-        {
+        // Unlike a REM, a candidature cannot stand without the DSR: with no
+        // dsr.csv at all its dispositif is unknown too.
+        let no_catalogue =
+            project.catalogue.dispositifs.is_empty() && !project.catalogue.unreadable;
+        if no_catalogue || project.catalogue.is_unknown(c.dispositif.as_str()) {
             diags.push(unknown_dispositif(
                 project,
                 c.dispositif.as_str(),

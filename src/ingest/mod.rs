@@ -60,6 +60,13 @@ pub fn display_path(root: &Path, path: &Path) -> Arc<str> {
     Arc::from(shown.to_string_lossy().replace('\\', "/"))
 }
 
+/// The file name without its extension (`socle` for `socle.csv`).
+pub(crate) fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Reads a whole file, turning an I/O failure into a diagnostic on that file.
 fn read_file(path: &Path, shown: &Arc<str>, diags: &mut Diagnostics) -> Option<Vec<u8>> {
     match std::fs::read(path) {
@@ -147,11 +154,7 @@ pub fn load_project(root: &Path) -> Result<Loaded, LoadError> {
     for path in list_files(&data.join("equivalences"), 1, &["csv"], root, &mut diags) {
         let shown = display_path(root, &path);
         if let Some(bytes) = read_file(&path, &shown, &mut diags) {
-            let name = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if let Some(list) = parse_equivalences(&shown, &name, &bytes, &mut diags) {
+            if let Some(list) = parse_equivalences(&shown, &file_stem(&path), &bytes, &mut diags) {
                 project.equivalences.push(list);
             }
         }
@@ -174,11 +177,7 @@ pub fn load_project(root: &Path) -> Result<Loaded, LoadError> {
     ) {
         let shown = display_path(root, &path);
         if let Some(bytes) = read_file(&path, &shown, &mut diags) {
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if let Some(c) = parse_candidature(&shown, &stem, &bytes, &mut diags) {
+            if let Some(c) = parse_candidature(&shown, &file_stem(&path), &bytes, &mut diags) {
                 project.candidatures.push(c);
             }
         }

@@ -52,11 +52,8 @@ pub fn rem_file_version(path: &Path) -> Result<(DispositifCode, Version), String
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let code = DispositifCode::parse(&code).map_err(|e| format!("dossier du REM : {e}"))?;
-    let stem = path
-        .file_stem()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let version = Version::parse(&stem).map_err(|e| format!("nom du fichier REM : {e}"))?;
+    let version =
+        Version::parse(&super::file_stem(path)).map_err(|e| format!("nom du fichier REM : {e}"))?;
     Ok((code, version))
 }
 
