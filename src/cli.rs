@@ -130,12 +130,12 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 fn run(args: &Args) -> u8 {
     match &args.command {
         Command::Check => check(args),
-        Command::Build { .. } => not_yet("build", 3),
+        Command::Build { output } => build(args, output.as_deref()),
         Command::Preuves { .. } => not_yet("preuves", 4),
         Command::Attestation { .. } => not_yet("attestation", 5),
         Command::Convention { .. } => not_yet("convention", 5),
         Command::Diff { .. } => not_yet("diff", 6),
-        Command::Serve { .. } => not_yet("serve", 3),
+        Command::Serve { port } => crate::serve::serve(&args.project, *port),
     }
 }
 
@@ -173,6 +173,52 @@ fn check(args: &Args) -> u8 {
         exit::INVALID
     } else {
         exit::OK
+    }
+}
+
+/// The output folder: `--output`, else `output/` in the project.
+pub fn output_dir(project: &std::path::Path, output: Option<&std::path::Path>) -> PathBuf {
+    output.map_or_else(|| project.join("output"), std::path::Path::to_path_buf)
+}
+
+fn build(args: &Args, output: Option<&std::path::Path>) -> u8 {
+    let out_dir = output_dir(&args.project, output);
+    let started = std::time::Instant::now();
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    match crate::build_project(&args.project, &out_dir, epoch.as_deref()) {
+        Ok(built) => {
+            eprint!("{}", built.diagnostics.render());
+            out(&format!(
+                "{} pages et {} fichiers écrits dans {} en {:.2} s — {}\n",
+                built.site.page_count(),
+                built.site.files.len(),
+                out_dir.display(),
+                started.elapsed().as_secs_f64(),
+                built.diagnostics.summary()
+            ));
+            exit::OK
+        }
+        Err(crate::BuildError::Invalid(diags)) => {
+            eprint!("{}", diags.render());
+            eprintln!(
+                "construction annulée ({}) : {} n'a pas été modifié",
+                diags.summary(),
+                out_dir.display()
+            );
+            exit::INVALID
+        }
+        Err(crate::BuildError::Load(err)) => {
+            eprintln!("error: {err}");
+            exit::USAGE
+        }
+        Err(crate::BuildError::Date(message)) => {
+            eprintln!("error: {message}");
+            exit::USAGE
+        }
+        Err(crate::BuildError::Write(err)) => {
+            eprintln!("error: écriture impossible : {err} ; la sortie précédente est intacte");
+            exit::USAGE
+        }
     }
 }
 

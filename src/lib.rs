@@ -9,6 +9,9 @@ pub mod cli;
 pub mod diag;
 pub mod ingest;
 pub mod model;
+pub mod render;
+pub mod serve;
+pub mod site;
 pub mod text;
 pub mod validate;
 
@@ -37,4 +40,49 @@ pub fn check_project(root: &Path) -> Result<Checked, LoadError> {
         project: loaded.project,
         diagnostics,
     })
+}
+
+/// Why a build did not produce a site.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The project folder cannot be read (usage error).
+    Load(LoadError),
+    /// The data or templates are invalid: every diagnostic, warnings included.
+    Invalid(Diagnostics),
+    /// `SOURCE_DATE_EPOCH` is malformed (usage error).
+    Date(String),
+    /// The output could not be written; the previous one is untouched.
+    Write(site::write::WriteError),
+}
+
+/// A build that went through.
+#[derive(Debug)]
+pub struct Built {
+    /// Warnings met on the way.
+    pub diagnostics: Diagnostics,
+    /// The files written.
+    pub site: site::Site,
+}
+
+/// Loads, validates and renders the project at `root`, then swaps the new
+/// site into `output`. On any error `output` is left as it was.
+pub fn build_project(
+    root: &Path,
+    output: &Path,
+    source_date_epoch: Option<&str>,
+) -> Result<Built, BuildError> {
+    let Checked {
+        project,
+        mut diagnostics,
+    } = check_project(root).map_err(BuildError::Load)?;
+    if diagnostics.has_errors() {
+        return Err(BuildError::Invalid(diagnostics));
+    }
+    let date = site::build_date(&project, source_date_epoch).map_err(BuildError::Date)?;
+    let Some(site) = site::render(&project, date, &mut diagnostics) else {
+        diagnostics.sort();
+        return Err(BuildError::Invalid(diagnostics));
+    };
+    site::write::write_site(&site, output).map_err(BuildError::Write)?;
+    Ok(Built { diagnostics, site })
 }

@@ -10,7 +10,7 @@ mod content;
 mod dsr;
 mod equivalences;
 mod registry;
-mod rem;
+pub mod rem;
 pub mod table;
 
 use std::path::{Path, PathBuf};
@@ -183,25 +183,103 @@ pub fn load_project(root: &Path) -> Result<Loaded, LoadError> {
         }
     }
 
+    // Pages can be thousands: read and parse them in parallel.
     let content = root.join("content");
-    for path in list_files(&content, usize::MAX, &["md"], root, &mut diags) {
-        let shown = display_path(root, &path);
-        if let Some(bytes) = read_file(&path, &shown, &mut diags) {
+    let page_files = list_files(&content, usize::MAX, &["md"], root, &mut diags);
+    let parsed: Vec<_> = page_files
+        .par_iter()
+        .map(|path| {
+            let mut local = Diagnostics::new();
+            let shown = display_path(root, path);
             let relative = path
                 .strip_prefix(&content)
-                .unwrap_or(&path)
+                .unwrap_or(path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            if let Some(page) = parse_page(&shown, &relative, &bytes, &mut diags) {
-                project.pages.push(page);
-            }
-        }
+            let page = read_file(path, &shown, &mut local)
+                .and_then(|bytes| parse_page(&shown, &relative, &bytes, &mut local));
+            (page, local)
+        })
+        .collect();
+    for (page, local) in parsed {
+        diags.extend(local);
+        project.pages.extend(page);
     }
+
+    load_templates(root, &mut project, &mut diags);
+    project.newest_input = newest_input(root);
 
     Ok(Loaded {
         project,
         diagnostics: diags,
     })
+}
+
+/// `templates/**/*.html|*.tera` and `templates/assets/**`. Other files (a
+/// README) are not templates and are left alone.
+fn load_templates(root: &Path, project: &mut Project, diags: &mut Diagnostics) {
+    let dir = root.join("templates");
+    if !dir.is_dir() {
+        return;
+    }
+    let assets = dir.join("assets");
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let shown = display_path(root, err.path().unwrap_or(&dir));
+                diags.error(
+                    Location::file(&shown),
+                    format!("lecture impossible : {err}"),
+                );
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || name.starts_with('.') || name.starts_with("~$") {
+            continue;
+        }
+        let path = entry.path();
+        let shown = display_path(root, path);
+        if let Ok(relative) = path.strip_prefix(&assets) {
+            if let Some(bytes) = read_file(path, &shown, diags) {
+                project.assets.push(crate::model::AssetSource {
+                    name: relative.to_string_lossy().replace('\\', "/"),
+                    bytes,
+                });
+            }
+            continue;
+        }
+        let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+        if !matches!(ext.as_deref(), Some("html" | "tera")) {
+            continue;
+        }
+        let relative = path
+            .strip_prefix(&dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if let Some(bytes) = read_file(path, &shown, diags) {
+            if let Some(text) = decode_or_report(&shown, &bytes, diags) {
+                project.templates.push(crate::model::TemplateSource {
+                    name: relative,
+                    text,
+                    file: shown,
+                });
+            }
+        }
+    }
+}
+
+/// The modification time of the newest input (data, content, templates): the
+/// date a build shows when `SOURCE_DATE_EPOCH` is not set.
+pub fn newest_input(root: &Path) -> Option<std::time::SystemTime> {
+    ["data", "content", "templates"]
+        .iter()
+        .flat_map(|dir| walkdir::WalkDir::new(root.join(dir)).into_iter().flatten())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.metadata().ok()?.modified().ok())
+        .max()
 }
 
 /// The files below `dir` (at most `depth` levels) with one of `extensions`,

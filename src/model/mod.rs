@@ -3,6 +3,7 @@
 //! and each carrying the location it was read from.
 
 mod candidature;
+pub mod equivalence;
 mod types;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ pub use candidature::{
     Candidature, Composant, Contact, Distributeur, EdcPsc, Editeur, MembreGroupement,
     NomCommercial, Personne, Signature, Solution,
 };
+pub use equivalence::EquivalenceIndex;
 pub use types::{
     CandidatureId, Criticite, DispositifCode, Nru, Perimetre, Profile, Siret, Source, Statut,
     Vague, Version, GENERAL,
@@ -45,6 +47,32 @@ pub struct Project {
     pub candidatures: Vec<Candidature>,
     /// `content/**/*.md`, in path order.
     pub pages: Vec<ContentPage>,
+    /// `templates/**/*.html|*.tera`, overriding the embedded defaults.
+    pub templates: Vec<TemplateSource>,
+    /// `templates/assets/**`, overriding or adding to the default assets.
+    pub assets: Vec<AssetSource>,
+    /// Modification time of the newest input file.
+    pub newest_input: Option<std::time::SystemTime>,
+}
+
+/// A template file of the project.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    /// Name relative to `templates/` (`guide.html`), as templates refer to it.
+    pub name: String,
+    /// The template text.
+    pub text: String,
+    /// The file, as shown in diagnostics.
+    pub file: std::sync::Arc<str>,
+}
+
+/// A static file of the project's `templates/assets/`.
+#[derive(Debug, Clone)]
+pub struct AssetSource {
+    /// Path relative to `templates/assets/`.
+    pub name: String,
+    /// The bytes, copied as they are.
+    pub bytes: Vec<u8>,
 }
 
 impl Project {

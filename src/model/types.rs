@@ -39,6 +39,13 @@ impl DispositifCode {
     }
 }
 
+/// Lets maps keyed by code be searched with a `&str` (same order as the string).
+impl std::borrow::Borrow<str> for DispositifCode {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for DispositifCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

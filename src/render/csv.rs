@@ -1,0 +1,82 @@
+//! CSV exports: a REM release as published, and the pairs of equivalent
+//! requirements. UTF-8 with BOM and `;`, as French Excel opens them.
+
+use crate::model::{equivalence::PairRow, DispositifCode, RemRow};
+
+/// The columns of a REM, as FORMATS.md names them.
+pub const REM_COLUMNS: [&str; 15] = [
+    "Périmètre",
+    "ID",
+    "Chapitre",
+    "Fonction",
+    "Exigence",
+    "Commentaire",
+    "Profil",
+    "N° scénario",
+    "Scénario de conformité",
+    "N° preuve",
+    "Preuve",
+    "Profil historique",
+    "Criticité",
+    "Ordre",
+    "Source",
+];
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(64 * 1024);
+    bytes.extend_from_slice("\u{feff}".as_bytes());
+    csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(bytes)
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    // Writing to a Vec cannot fail; an error here would be a csv crate bug.
+    w.into_inner()
+        .unwrap_or_else(|e| e.into_inner().get_ref().clone())
+}
+
+/// A REM release in the input format: reading it back gives the same rows.
+pub fn rem(rows: &[RemRow]) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record(REM_COLUMNS);
+    for r in rows {
+        let ordre = r.ordre.map(|o| o.to_string()).unwrap_or_default();
+        let _ = w.write_record([
+            r.perimetre.as_str(),
+            &r.exigence_id,
+            &r.chapitre,
+            r.fonction.as_deref().unwrap_or(""),
+            &r.exigence,
+            r.commentaire.as_deref().unwrap_or(""),
+            r.profil.as_str(),
+            &r.scenario_id,
+            &r.scenario,
+            &r.preuve_id,
+            &r.preuve,
+            r.profil_historique.as_deref().unwrap_or(""),
+            r.criticite.map(|c| c.as_str()).unwrap_or(""),
+            &ordre,
+            r.source.as_str(),
+        ]);
+    }
+    finish(w)
+}
+
+/// The common requirements of two dispositifs: one column per dispositif,
+/// then `Commentaire` and the lists stating it.
+pub fn pair(a: &DispositifCode, b: &DispositifCode, rows: &[PairRow]) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record([a.as_str(), b.as_str(), "Commentaire", "Listes"]);
+    for r in rows {
+        let lists: Vec<&str> = r.lists.iter().map(String::as_str).collect();
+        let _ = w.write_record([
+            r.a.as_str(),
+            r.b.as_str(),
+            &r.commentaires.join(" | "),
+            &lists.join("|"),
+        ]);
+    }
+    finish(w)
+}

@@ -1,0 +1,431 @@
+//! The views templates receive: one `Serialize` struct per template, with
+//! the layout shared by all. Fields ending in `_html` are already sanitised
+//! HTML (templates print them with `| safe`); every other string is text
+//! that Tera escapes.
+
+use serde::Serialize;
+
+/// What every page shares: site title, navigation, relative root.
+#[derive(Debug, Clone, Serialize)]
+pub struct Layout {
+    /// `lang` of the pages.
+    pub language: String,
+    /// Site title.
+    pub site_title: String,
+    /// This page's title.
+    pub page_title: String,
+    /// Meta description.
+    pub description: Option<String>,
+    /// `../` repeated up to the site root (`""` on the home page).
+    pub root: String,
+    /// Main navigation.
+    pub nav: Vec<NavItem>,
+    /// Links above the title, root first, this page excluded.
+    pub breadcrumbs: Vec<Link>,
+    /// The build's date, in French.
+    pub build_date: String,
+}
+
+/// An entry of the main navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    /// Label.
+    pub title: String,
+    /// URL relative to the root.
+    pub url: String,
+    /// True on the page it leads to, or inside its section.
+    pub current: bool,
+}
+
+/// A labelled link; `url` relative to the page unless said otherwise.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Label.
+    pub title: String,
+    /// URL.
+    pub url: String,
+}
+
+/// A listed page with its summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    /// Title.
+    pub title: String,
+    /// URL relative to the page showing the list.
+    pub url: String,
+    /// Front-matter description.
+    pub description: Option<String>,
+}
+
+/// `home.html`.
+#[derive(Debug, Serialize)]
+pub struct HomeView {
+    /// Shared layout.
+    pub layout: Layout,
+    /// `content/_index.md`, rendered.
+    pub intro_html: Option<String>,
+    /// Vague 2 dispositifs by couloir.
+    pub couloirs: Vec<CouloirView>,
+    /// Vague 2 dispositifs with deadlines.
+    pub calendar: Vec<DispositifSummary>,
+    /// Guides of REMs outside the vague 2 catalogue.
+    pub other_guides: Vec<DispositifSummary>,
+    /// True when equivalence lists exist.
+    pub has_equivalences: bool,
+    /// Top-level content pages and sections.
+    pub sections: Vec<PageLink>,
+}
+
+/// One couloir on the home page.
+#[derive(Debug, Serialize)]
+pub struct CouloirView {
+    /// `Médico-social`.
+    pub name: String,
+    /// Its dispositifs.
+    pub dispositifs: Vec<DispositifSummary>,
+}
+
+/// A dispositif as listed on the home page.
+#[derive(Debug, Clone, Serialize)]
+pub struct DispositifSummary {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub nom: String,
+    /// Couloir.
+    pub couloir: String,
+    /// Link to its guide, when there is one.
+    pub guide_url: Option<String>,
+    /// Current REM release.
+    pub rem_version: Option<String>,
+    /// Optional profiles, comma-separated.
+    pub profils: String,
+    /// Opening of the guichet, in French.
+    pub ouverture: String,
+    /// Date 1, in French.
+    pub date1: String,
+    /// Date 2, in French.
+    pub date2: String,
+    /// Date 3, in French.
+    pub date3: String,
+    /// Changelog pages.
+    pub changelogs: Vec<Link>,
+}
+
+/// `guide.html`: one dispositif, or an older REM release when `archived`.
+#[derive(Debug, Serialize)]
+pub struct GuideView {
+    /// Shared layout.
+    pub layout: Layout,
+    /// True for the page of a release that is no longer current.
+    pub archived: bool,
+    /// The current release's number (for the archive notice).
+    pub current_version: Option<String>,
+    /// What the DSR says.
+    pub dsr: Option<DsrView>,
+    /// `content/dispositifs/<CODE>.md`, rendered.
+    pub prose_html: Option<String>,
+    /// Guichets with the number of proofs each provides.
+    pub guichets: Vec<GuichetView>,
+    /// Proofs accepting a derogatory proof.
+    pub derogatory: DerogatoryView,
+    /// The REM release shown.
+    pub rem: Option<RemView>,
+    /// The REM as CSV.
+    pub csv_url: String,
+    /// Older releases.
+    pub releases: Vec<Link>,
+    /// Changelog pages.
+    pub changelogs: Vec<Link>,
+}
+
+/// The DSR row of a dispositif.
+#[derive(Debug, Serialize)]
+pub struct DsrView {
+    /// Code.
+    pub code: String,
+    /// Couloir.
+    pub couloir: String,
+    /// `Vague 2`.
+    pub vague: String,
+    /// Version of the DSR.
+    pub version_dsr: Option<String>,
+    /// Optional profiles.
+    pub profils: Vec<ProfileView>,
+    /// Profiles exempt from EDC PSC, comma-separated.
+    pub hors_edc_psc: String,
+    /// Vague 1 dispositifs it inherits from, comma-separated.
+    pub heritage: String,
+    /// How many.
+    pub heritage_count: usize,
+    /// Opening of the guichet.
+    pub ouverture: Option<String>,
+    /// Date 1–3.
+    pub deadlines: Option<DeadlinesView>,
+}
+
+/// A profile of the DSR.
+#[derive(Debug, Serialize)]
+pub struct ProfileView {
+    /// Name.
+    pub name: String,
+    /// Exempt from EDC PSC (R6).
+    pub hors_edc_psc: bool,
+}
+
+/// Date 1–3 in French.
+#[derive(Debug, Serialize)]
+pub struct DeadlinesView {
+    /// Date 1.
+    pub date1: String,
+    /// Date 2.
+    pub date2: String,
+    /// Date 3.
+    pub date3: String,
+}
+
+/// A guichet and what it provides.
+#[derive(Debug, Serialize)]
+pub struct GuichetView {
+    /// Name.
+    pub name: &'static str,
+    /// What its proofs are.
+    pub role: &'static str,
+    /// Proofs of the REM coming from it.
+    pub count: usize,
+}
+
+/// Proofs that accept a derogatory proof until Date 3.
+#[derive(Debug, Default, Serialize)]
+pub struct DerogatoryView {
+    /// CNDA-sourced proofs.
+    pub cnda: usize,
+    /// EDC PSC-sourced proofs.
+    pub edc_psc: usize,
+}
+
+/// A REM release, chapter → requirement → scenario → proof.
+#[derive(Debug, Serialize)]
+pub struct RemView {
+    /// Release.
+    pub version: String,
+    /// Distinct requirements.
+    pub requirement_count: usize,
+    /// Rows.
+    pub proof_count: usize,
+    /// Profiles present, for the filter.
+    pub profils: Vec<FilterValue>,
+    /// Périmètres present, for the filter.
+    pub perimetres: Vec<String>,
+    /// The chapters, in REM order.
+    pub chapters: Vec<ChapterView>,
+}
+
+/// A value of the profile filter.
+#[derive(Debug, Serialize)]
+pub struct FilterValue {
+    /// Matching key (folded).
+    pub key: String,
+    /// Label.
+    pub name: String,
+}
+
+/// A chapter of the REM.
+#[derive(Debug, Serialize)]
+pub struct ChapterView {
+    /// Title.
+    pub title: String,
+    /// Anchor.
+    pub anchor: String,
+    /// Its requirements, in REM order.
+    pub requirements: Vec<RequirementView>,
+}
+
+/// A requirement with its scenarios.
+#[derive(Debug, Serialize)]
+pub struct RequirementView {
+    /// ID.
+    pub id: String,
+    /// Anchor (the ID unless it collides).
+    pub anchor: String,
+    /// Function.
+    pub fonction: Option<String>,
+    /// Text.
+    pub text_html: String,
+    /// Comment.
+    pub commentaire_html: Option<String>,
+    /// Profile.
+    pub profil: String,
+    /// Profile, folded, for the filter.
+    pub profil_key: String,
+    /// Périmètre.
+    pub perimetre: String,
+    /// Criticité of its first row that has one.
+    pub criticite: Option<String>,
+    /// Common requirements of other dispositifs.
+    pub equivalents: Vec<EquivalentView>,
+    /// Scenarios, in REM order.
+    pub scenarios: Vec<ScenarioView>,
+}
+
+/// A requirement of another dispositif.
+#[derive(Debug, Serialize)]
+pub struct EquivalentView {
+    /// Its dispositif.
+    pub code: String,
+    /// Its ID.
+    pub id: String,
+    /// Link, when it is in a published guide.
+    pub url: Option<String>,
+}
+
+/// A conformity scenario.
+#[derive(Debug, Serialize)]
+pub struct ScenarioView {
+    /// ID.
+    pub id: String,
+    /// Anchor.
+    pub anchor: String,
+    /// Text.
+    pub text_html: String,
+    /// Proofs.
+    pub proofs: Vec<ProofView>,
+}
+
+/// An expected proof.
+#[derive(Debug, Serialize)]
+pub struct ProofView {
+    /// ID.
+    pub id: String,
+    /// Anchor.
+    pub anchor: String,
+    /// Text.
+    pub text_html: String,
+    /// Guichet.
+    pub source: &'static str,
+    /// Vague 1 profile.
+    pub profil_historique: Option<String>,
+}
+
+/// `equivalences.html`.
+#[derive(Debug, Serialize)]
+pub struct EquivalencesView {
+    /// Shared layout.
+    pub layout: Layout,
+    /// Matrix columns.
+    pub codes: Vec<String>,
+    /// Matrix rows.
+    pub matrix: Vec<MatrixRow>,
+    /// Pairs with at least one common requirement.
+    pub pairs: Vec<PairSummary>,
+    /// The lists.
+    pub lists: Vec<ListSummary>,
+}
+
+/// A row of the matrix.
+#[derive(Debug, Serialize)]
+pub struct MatrixRow {
+    /// Row dispositif.
+    pub code: String,
+    /// One cell per column.
+    pub cells: Vec<MatrixCell>,
+}
+
+/// A cell of the matrix.
+#[derive(Debug, Serialize)]
+pub struct MatrixCell {
+    /// Column dispositif.
+    pub code: String,
+    /// Common requirement pairs.
+    pub count: usize,
+    /// Shade 0–4, relative to the largest count.
+    pub level: usize,
+    /// Pair page.
+    pub url: Option<String>,
+    /// Row = column.
+    pub diagonal: bool,
+}
+
+/// A pair in the list under the matrix.
+#[derive(Debug, Serialize)]
+pub struct PairSummary {
+    /// Lower code.
+    pub a: String,
+    /// Higher code.
+    pub b: String,
+    /// Rows.
+    pub count: usize,
+    /// Page.
+    pub url: String,
+    /// CSV.
+    pub csv_url: String,
+}
+
+/// An equivalence list.
+#[derive(Debug, Serialize)]
+pub struct ListSummary {
+    /// File stem.
+    pub name: String,
+    /// Rows.
+    pub groups: usize,
+    /// Columns, comma-separated.
+    pub codes: String,
+}
+
+/// `equivalence-pair.html`.
+#[derive(Debug, Serialize)]
+pub struct PairView {
+    /// Shared layout.
+    pub layout: Layout,
+    /// Lower code.
+    pub a: PairSide,
+    /// Higher code.
+    pub b: PairSide,
+    /// The CSV beside it.
+    pub csv_url: String,
+    /// Common requirements.
+    pub rows: Vec<PairRowView>,
+}
+
+/// One side of a pair.
+#[derive(Debug, Serialize)]
+pub struct PairSide {
+    /// Code.
+    pub code: String,
+    /// Name from the DSR.
+    pub nom: Option<String>,
+}
+
+/// One row of a pair page.
+#[derive(Debug, Serialize)]
+pub struct PairRowView {
+    /// Requirement of A.
+    pub a: String,
+    /// Link to it.
+    pub a_url: Option<String>,
+    /// Start of its text.
+    pub a_text: Option<String>,
+    /// Requirement of B.
+    pub b: String,
+    /// Link to it.
+    pub b_url: Option<String>,
+    /// Start of its text.
+    pub b_text: Option<String>,
+    /// Comments of the lists.
+    pub commentaire: String,
+    /// Lists stating it.
+    pub lists: String,
+}
+
+/// `page.html` and `section.html`.
+#[derive(Debug, Serialize)]
+pub struct ContentView {
+    /// Shared layout.
+    pub layout: Layout,
+    /// Body.
+    pub body_html: String,
+    /// Front-matter date, in French.
+    pub date: Option<String>,
+    /// Pages of the section (sections only).
+    pub children: Vec<PageLink>,
+}

@@ -1,0 +1,138 @@
+/* segurdoc: client-side search and REM filters. The site works without
+   this script; it only adds these two conveniences. */
+(function () {
+  "use strict";
+
+  function fold(s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  /* ---- Search -------------------------------------------------------- */
+  var box = document.querySelector(".search");
+  if (box) {
+    var root = box.getAttribute("data-root") || "";
+    var input = box.querySelector("input");
+    var list = box.querySelector(".search-results");
+    var status = box.querySelector(".search-status");
+    var index = null;
+    var loading = false;
+    var kinds = { exigence: "Exigence", preuve: "Preuve", page: "Page", dispositif: "Dispositif", equivalence: "Équivalence" };
+    box.hidden = false;
+
+    function prepare(entries) {
+      index = entries.map(function (e) {
+        return { e: e, id: fold(e.t), hay: fold(e.t + " " + (e.d || "") + " " + (e.x || "")) };
+      });
+      run();
+    }
+
+    function load() {
+      if (index || loading) return;
+      loading = true;
+      status.textContent = "Chargement de l'index…";
+      var fallback = function () {
+        /* file:// pages cannot fetch: the same index is shipped as a script. */
+        var s = document.createElement("script");
+        s.src = root + "assets/search-index.js";
+        s.onload = function () { prepare(window.SEGURDOC_SEARCH || []); };
+        s.onerror = function () { status.textContent = "Index de recherche indisponible."; };
+        document.head.appendChild(s);
+      };
+      if (location.protocol === "file:" || !window.fetch) { fallback(); return; }
+      fetch(root + "search-index.json").then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      }).then(prepare).catch(fallback);
+    }
+
+    function run() {
+      var q = fold(input.value.trim());
+      list.innerHTML = "";
+      if (!index) return;
+      if (q.length < 2) { status.textContent = ""; return; }
+      var terms = q.split(/\s+/);
+      var hits = [];
+      for (var i = 0; i < index.length; i++) {
+        var it = index[i];
+        var ok = true;
+        for (var j = 0; j < terms.length; j++) {
+          if (it.hay.indexOf(terms[j]) < 0) { ok = false; break; }
+        }
+        if (!ok) continue;
+        var score = it.id === q ? 0 : it.id.indexOf(q) === 0 ? 1 : it.id.indexOf(q) >= 0 ? 2 : 3;
+        hits.push([score, i]);
+      }
+      hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+      var shown = hits.slice(0, 30);
+      shown.forEach(function (h) {
+        var e = index[h[1]].e;
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = root + e.u;
+        var kind = document.createElement("span");
+        kind.className = "kind";
+        kind.textContent = (kinds[e.k] || e.k) + (e.d ? " " + e.d : "");
+        a.appendChild(kind);
+        a.appendChild(document.createTextNode(e.t));
+        if (e.x) {
+          var ex = document.createElement("span");
+          ex.className = "excerpt";
+          ex.textContent = e.x;
+          a.appendChild(ex);
+        }
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      status.textContent = hits.length === 0 ? "Aucun résultat."
+        : hits.length + (hits.length > 1 ? " résultats" : " résultat") + (hits.length > shown.length ? " (30 premiers affichés)" : "") + ".";
+    }
+
+    input.addEventListener("focus", load);
+    input.addEventListener("input", function () { load(); run(); });
+    box.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { input.value = ""; run(); input.focus(); }
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+        if (!links.length) return;
+        var at = links.indexOf(document.activeElement);
+        var next = ev.key === "ArrowDown" ? Math.min(at + 1, links.length - 1) : at - 1;
+        (next < 0 ? input : links[next]).focus();
+        ev.preventDefault();
+      }
+    });
+  }
+
+  /* ---- REM filters (guides) ------------------------------------------ */
+  var form = document.querySelector("form.filters");
+  if (form) {
+    form.hidden = false;
+    var reqs = Array.prototype.slice.call(document.querySelectorAll("article.requirement"));
+    var chapters = Array.prototype.slice.call(document.querySelectorAll("section.chapter"));
+    var out = form.querySelector(".filter-status");
+    var apply = function () {
+      var checked = function (name) {
+        var boxes = form.querySelectorAll("input[name=" + name + "]");
+        if (!boxes.length) return null;
+        var set = {};
+        Array.prototype.forEach.call(boxes, function (b) { if (b.checked) set[b.value] = true; });
+        return set;
+      };
+      var profils = checked("profil");
+      var perims = checked("perimetre");
+      var visible = 0;
+      reqs.forEach(function (r) {
+        var show = (!profils || profils[r.getAttribute("data-profil")]) &&
+                   (!perims || perims[r.getAttribute("data-perimetre")]);
+        r.hidden = !show;
+        if (show) visible++;
+      });
+      chapters.forEach(function (c) {
+        c.hidden = !c.querySelector("article.requirement:not([hidden])");
+      });
+      out.textContent = visible + " exigence" + (visible > 1 ? "s" : "") + " affichée" + (visible > 1 ? "s" : "") + " sur " + reqs.length + ".";
+    };
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+    apply();
+  }
+})();

@@ -1,0 +1,109 @@
+// Opens pages of a built site in headless Chromium, runs axe-core on each,
+// exercises the search box and the REM filters, and takes screenshots.
+// Usage: node axe.mjs SITE_DIR SCREENSHOT_DIR
+// Exit 0 when no serious or critical violation and no script error.
+import { chromium } from "playwright-core";
+import { readFileSync, mkdirSync, existsSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { resolve, join } from "node:path";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const [site, shots] = process.argv.slice(2).map((p) => resolve(p));
+mkdirSync(shots, { recursive: true });
+
+// The site as a static host would serve it (axe reads stylesheets, which
+// file:// pages may not do).
+const types = { html: "text/html; charset=utf-8", css: "text/css", js: "text/javascript", json: "application/json", csv: "text/csv", xml: "application/xml" };
+const server = createServer((req, res) => {
+  let file = join(site, decodeURIComponent(new URL(req.url, "http://x").pathname));
+  if (!file.startsWith(site)) { res.writeHead(400); res.end(); return; }
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+  if (!existsSync(file)) { res.writeHead(404); res.end("404"); return; }
+  res.writeHead(200, { "Content-Type": types[file.split(".").pop()] || "application/octet-stream" });
+  res.end(readFileSync(file));
+});
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const base = `http://127.0.0.1:${server.address().port}/`;
+const url = (path) => base + path;
+
+const pages = [
+  "index.html",
+  "dispositifs/MS-DUI/index.html",
+  "dispositifs/MS-DUI/rem-2.0.html",
+  "equivalences/index.html",
+  "equivalences/HOP-DPI--MS-DUI.html",
+  "parcours/index.html",
+  "parcours/preuves-derogatoires/index.html",
+];
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const failures = [];
+const report = [];
+try {
+  for (const [width, suffix] of [[1280, ""], [390, "-mobile"]]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, locale: "fr-FR" });
+    for (const path of pages) {
+      const page = await context.newPage();
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+      await page.goto(url(path));
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(async () =>
+        await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } }));
+      const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      for (const v of result.violations) {
+        report.push(`${path}${suffix}: ${v.impact} ${v.id} (${v.nodes.length}) ${v.help}`);
+      }
+      for (const v of bad) failures.push(`${path}${suffix}: ${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+      for (const e of errors) failures.push(`${path}${suffix}: script error: ${e}`);
+      await page.screenshot({ path: join(shots, path.replaceAll("/", "_").replace(".html", "") + suffix + ".png"), fullPage: suffix === "" && !path.startsWith("dispositifs") });
+      await page.close();
+    }
+    await context.close();
+  }
+
+  // The search box finds a requirement by its ID and links to its anchor.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url("index.html"));
+  await page.fill("#recherche", "dui.ins.01");
+  await page.waitForSelector("#recherche-resultats li a", { timeout: 5000 });
+  const first = await page.getAttribute("#recherche-resultats li a", "href");
+  const status = await page.textContent("#recherche-etat");
+  if (!first || !first.endsWith("dispositifs/MS-DUI/index.html#DUI.INS.01")) failures.push(`search: first result ${first}`);
+  await page.screenshot({ path: join(shots, "search.png") });
+  await page.click("#recherche-resultats li a");
+  await page.waitForLoadState();
+  if (!page.url().endsWith("#DUI.INS.01")) failures.push(`search: landed on ${page.url()}`);
+
+  // The REM filters hide requirements and say how many are shown.
+  await page.goto(url("dispositifs/MS-DUI/index.html"));
+  const total = await page.locator("article.requirement").count();
+  await page.uncheck("input[name=perimetre][value='Vague 1']");
+  const shown = await page.locator("article.requirement:visible").count();
+  const filterStatus = await page.textContent(".filter-status");
+  if (!(shown > 0 && shown < total)) failures.push(`filters: ${shown} of ${total} shown after unchecking Vague 1`);
+  if (!filterStatus.includes(`${shown} exigence`)) failures.push(`filters: status says ${filterStatus}`);
+  await page.locator("#rem").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(shots, "filters.png") });
+  for (const e of errors) failures.push(`interaction: script error: ${e}`);
+  report.push(`search: "dui.ins.01" → ${first} (${status})`);
+  report.push(`filters: ${shown}/${total} requirements after unchecking Vague 1 (${filterStatus})`);
+  await context.close();
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(report.join("\n"));
+if (failures.length) {
+  console.error(failures.join("\n"));
+  process.exit(1);
+}

@@ -1,0 +1,56 @@
+//! The sample site in headless Chromium: axe-core on the home page, a guide,
+//! equivalence pages and prose pages, at desktop and phone widths; the search
+//! box and the REM filters driven like a user would. Screenshots land in
+//! `target/browser-screenshots/` for a human to look at.
+//!
+//! Needs Debian's `chromium` and `npm ci --prefix tests/browser` (what
+//! `.ci/run` installs). Set `SEGURDOC_SKIP_BROWSER=1` to skip on a machine
+//! without them; the test fails otherwise, so CI cannot pass silently.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
+    if std::env::var_os("SEGURDOC_SKIP_BROWSER").is_some() {
+        eprintln!("browser test skipped (SEGURDOC_SKIP_BROWSER is set)");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let browser_dir = repo.join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    assert!(
+        Path::new(&chromium).exists(),
+        "{chromium} is missing: install Debian's chromium (apt-get install chromium), or set SEGURDOC_SKIP_BROWSER=1"
+    );
+    assert!(
+        browser_dir.join("node_modules/axe-core").is_dir()
+            && browser_dir.join("node_modules/playwright-core").is_dir(),
+        "run `npm ci --prefix tests/browser` first (or set SEGURDOC_SKIP_BROWSER=1)"
+    );
+    let project = tempfile::tempdir().unwrap();
+    for sub in ["data", "content", "templates"] {
+        crate::check::copy_tree(&repo.join(sub), &project.path().join(sub));
+    }
+    let out = project.path().join("output");
+    segurdoc::build_project(project.path(), &out, Some("1790000000")).unwrap();
+    let shots = repo.join("target/browser-screenshots");
+    let result = Command::new("node")
+        .arg(browser_dir.join("axe.mjs"))
+        .arg(&out)
+        .arg(&shots)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node must be installed");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        result.status.success(),
+        "axe / script failures:\n{stderr}\n{stdout}"
+    );
+    assert!(
+        stdout.contains("search: \"dui.ins.01\" → dispositifs/MS-DUI/index.html#DUI.INS.01"),
+        "{stdout}"
+    );
+    assert!(shots.join("index.png").is_file());
+}

@@ -1,0 +1,8 @@
+//! The integration tests, in one binary: each module drives the library or
+//! the real `segurdoc` binary on fixture projects.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should panic
+
+mod browser;
+mod check;
+mod site;

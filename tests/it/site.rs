@@ -1,0 +1,472 @@
+//! `segurdoc build` and `serve`: the sample site and fixture projects, read
+//! back the way a browser or a crawler would.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::check::{copy_tree, run_binary};
+use segurdoc::{build_project, BuildError};
+
+const EPOCH: &str = "1790000000"; // 2026-09-21
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A copy of a project in a temporary folder (so the tests never write to the repository).
+fn copy_project(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["data", "content", "templates"] {
+        if from.join(sub).is_dir() {
+            copy_tree(&from.join(sub), &dir.path().join(sub));
+        }
+    }
+    dir
+}
+
+fn sample() -> tempfile::TempDir {
+    copy_project(repo())
+}
+
+fn fixture(name: &str) -> tempfile::TempDir {
+    copy_project(&repo().join("tests/fixtures/site").join(name))
+}
+
+fn build(project: &Path) -> PathBuf {
+    let out = project.join("output");
+    match build_project(project, &out, Some(EPOCH)) {
+        Ok(_) => out,
+        Err(BuildError::Invalid(d)) => panic!("build failed:\n{}", d.render()),
+        Err(e) => panic!("build failed: {e:?}"),
+    }
+}
+
+/// Every file of a tree, by relative path.
+fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&#x2F;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The values of `attr="…"` in an HTML text.
+fn attributes<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        if let Some(end) = rest.find('"') {
+            out.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+fn ids(html: &str) -> BTreeSet<String> {
+    attributes(html, "id").into_iter().map(unescape).collect()
+}
+
+/// Every `href` and `src` of every page that stays inside the site points
+/// to a file that exists, and its `#fragment` to an element of that page.
+fn assert_links_resolve(out: &Path) -> usize {
+    let files = read_tree(out);
+    let mut checked = 0;
+    let mut broken = Vec::new();
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        let dir = Path::new(path).parent().unwrap_or(Path::new(""));
+        for raw in attributes(&html, "href")
+            .into_iter()
+            .chain(attributes(&html, "src"))
+        {
+            let link = unescape(raw);
+            if link.starts_with("http://")
+                || link.starts_with("https://")
+                || link.starts_with("mailto:")
+            {
+                continue;
+            }
+            let (target, fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let target_path = if target.is_empty() {
+                path.clone()
+            } else {
+                let mut parts: Vec<String> = dir
+                    .iter()
+                    .map(|c| c.to_string_lossy().into_owned())
+                    .collect();
+                for seg in target.split('/') {
+                    match seg {
+                        "." | "" => {}
+                        ".." => {
+                            if parts.pop().is_none() {
+                                broken.push(format!("{path}: {link} leaves the site"));
+                            }
+                        }
+                        s => parts.push(s.to_owned()),
+                    }
+                }
+                parts.join("/")
+            };
+            checked += 1;
+            let Some(target_bytes) = files.get(&target_path) else {
+                broken.push(format!("{path}: {link} → {target_path} missing"));
+                continue;
+            };
+            if !fragment.is_empty() && target_path.ends_with(".html") {
+                let target_html = String::from_utf8_lossy(target_bytes);
+                if !ids(&target_html).contains(fragment) {
+                    broken.push(format!(
+                        "{path}: {link} → no id {fragment:?} in {target_path}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+    checked
+}
+
+#[test]
+fn sample_site_has_the_layout_of_formats_md_and_no_broken_link() {
+    let project = sample();
+    let out = build(project.path());
+    for path in [
+        "index.html",
+        "dispositifs/MS-DUI/index.html",
+        "dispositifs/MS-DUI/exigences.csv",
+        "dispositifs/MS-DUI/rem-2.0.html",
+        "dispositifs/HOP-DPI/index.html",
+        "dispositifs/SDV-PSF/index.html",
+        "equivalences/index.html",
+        "equivalences/HOP-DPI--MS-DUI.html",
+        "equivalences/HOP-DPI--MS-DUI.csv",
+        "parcours/index.html",
+        "parcours/preuves-derogatoires/index.html",
+        "search-index.json",
+        "sitemap.xml",
+        "assets/style.css",
+        "assets/site.js",
+    ] {
+        assert!(out.join(path).is_file(), "{path} missing");
+    }
+    // The vague 1 dispositifs have no guide; pairs are always lower code first.
+    assert!(!out.join("dispositifs/MS1").exists());
+    assert!(!out.join("equivalences/MS-DUI--HOP-DPI.html").exists());
+    let checked = assert_links_resolve(&out);
+    assert!(checked > 1000, "only {checked} links checked");
+}
+
+#[test]
+fn every_requirement_and_proof_of_every_release_is_anchored_in_its_page() {
+    let project = sample();
+    let out = build(project.path());
+    let checked = segurdoc::check_project(project.path()).unwrap();
+    let mut count = 0;
+    for (code, releases) in &checked.project.rems {
+        for (i, rem) in releases.iter().enumerate() {
+            let page = if i + 1 == releases.len() {
+                format!("dispositifs/{code}/index.html")
+            } else {
+                format!("dispositifs/{code}/rem-{}.html", rem.version)
+            };
+            let html = std::fs::read_to_string(out.join(&page)).unwrap();
+            let anchors = ids(&html);
+            for row in &rem.rows {
+                assert!(
+                    anchors.contains(&row.exigence_id),
+                    "{page}: {}",
+                    row.exigence_id
+                );
+                assert!(
+                    anchors.contains(&row.preuve_id),
+                    "{page}: {}",
+                    row.preuve_id
+                );
+                // Visible, not only an attribute.
+                assert!(
+                    html.contains(&format!(">{}</a>", row.preuve_id)),
+                    "{page}: {}",
+                    row.preuve_id
+                );
+                count += 1;
+            }
+        }
+    }
+    assert!(count > 300);
+}
+
+#[test]
+fn exigences_csv_reads_back_as_the_same_release() {
+    let project = sample();
+    let out = build(project.path());
+    let checked = segurdoc::check_project(project.path()).unwrap();
+    let code = segurdoc::model::DispositifCode::parse("MS-DUI").unwrap();
+    let current = checked.project.current_rem(&code).unwrap();
+    let bytes = std::fs::read(out.join("dispositifs/MS-DUI/exigences.csv")).unwrap();
+    let mut diags = segurdoc::diag::Diagnostics::new();
+    let path = Path::new("data/rem/MS-DUI/2.1.csv");
+    let again = segurdoc::ingest::rem::parse_rem(&"exigences.csv".into(), path, &bytes, &mut diags)
+        .unwrap();
+    assert!(diags.is_empty(), "{}", diags.render());
+    let fields = |r: &segurdoc::model::RemRow| serde_json::to_value(r).unwrap();
+    assert_eq!(
+        again.rows.iter().map(fields).collect::<Vec<_>>(),
+        current.rows.iter().map(fields).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn two_builds_of_the_same_inputs_are_byte_identical() {
+    let project = sample();
+    let first = project.path().join("a");
+    let second = project.path().join("b");
+    build_project(project.path(), &first, Some(EPOCH)).unwrap();
+    build_project(project.path(), &second, Some(EPOCH)).unwrap();
+    let (a, b) = (read_tree(&first), read_tree(&second));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs between two builds");
+    }
+    // The date comes from SOURCE_DATE_EPOCH, never from the clock.
+    let home = String::from_utf8(a["index.html"].clone()).unwrap();
+    assert!(
+        home.contains("données à jour au 21 septembre 2026"),
+        "{home}"
+    );
+    let sitemap = String::from_utf8(a["sitemap.xml"].clone()).unwrap();
+    assert!(sitemap.contains("<loc>https://referencement-segur.exemple.fr/dispositifs/MS-DUI/</loc><lastmod>2026-09-21</lastmod>"));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched_and_exits_1() {
+    let project = sample();
+    let out = build(project.path());
+    let before = read_tree(&out);
+    // Break a REM: an unknown Périmètre on one row.
+    let rem = project.path().join("data/rem/HOP-DPI/2.0.csv");
+    let text = std::fs::read_to_string(&rem).unwrap();
+    std::fs::write(&rem, text.replacen("Vague 2;", "Vague 3;", 1)).unwrap();
+    let (code, stdout, stderr) = run_binary(project.path(), &["build"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("data/rem/HOP-DPI/2.0.csv:"), "{stderr}");
+    assert!(stderr.contains("n'a pas été modifié"), "{stderr}");
+    assert_eq!(read_tree(&out), before);
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(project.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("output."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn build_refuses_to_replace_a_folder_it_did_not_create() {
+    let project = sample();
+    let precious = project.path().join("documents");
+    std::fs::create_dir_all(&precious).unwrap();
+    std::fs::write(precious.join("contrat.pdf"), b"%PDF").unwrap();
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["build", "--output", precious.to_str().unwrap()],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("n'a pas été produit par segurdoc"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(precious.join("contrat.pdf")).unwrap(),
+        b"%PDF"
+    );
+    // A second build over its own output is fine.
+    let (code, stdout, _) = run_binary(project.path(), &["build"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("pages et"), "{stdout}");
+    let (code, _, stderr) = run_binary(project.path(), &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn nothing_hostile_in_the_data_reaches_a_page() {
+    let project = fixture("hostile");
+    let out = build(project.path());
+    let files = read_tree(&out);
+    let mut pages = 0;
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let html = String::from_utf8(bytes.clone()).unwrap().to_lowercase();
+        // The only script is the site's own.
+        assert_eq!(html.matches("<script").count(), 1, "{path}");
+        assert!(
+            html.contains("assets/site.js\" defer></script>")
+                || html.contains("assets&#x2f;site.js"),
+            "{path}"
+        );
+        // Escaped text (`&lt;script&gt;`) may show the hostile input; real
+        // markup may not carry any of it: no dangerous element, no event
+        // handler attribute, no `javascript:` value.
+        for tag in html.split('<').skip(1) {
+            let inside = tag.split('>').next().unwrap_or("");
+            if inside.starts_with('/') {
+                continue;
+            }
+            let name: String = inside
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            assert!(
+                !["iframe", "object", "embed", "form", "svg", "style", "script"]
+                    .contains(&name.as_str())
+                    || (name == "form" && inside.contains("class=\"filters\""))
+                    || (name == "script" && inside.ends_with("assets/site.js\" defer")),
+                "{path}: <{inside}>"
+            );
+            for (i, part) in inside.split('"').enumerate() {
+                if i % 2 == 0 {
+                    for attr in part.split_whitespace() {
+                        assert!(
+                            !attr.starts_with("on") && !attr.starts_with("style"),
+                            "{path}: {attr} in <{inside}>"
+                        );
+                    }
+                } else {
+                    assert!(!part.contains("javascript:"), "{path}: <{inside}>");
+                }
+            }
+        }
+    }
+    assert!(pages >= 5);
+    // The data is kept visible as text where it is text.
+    let guide = String::from_utf8(files["dispositifs/MS-DUI/index.html"].clone()).unwrap();
+    assert!(
+        guide.contains("Saisir &lt;identifiant&gt;"),
+        "placeholder lost"
+    );
+    assert!(
+        guide.contains("Chapitre &lt;script&gt;alert(&#x27;chapitre&#x27;)&lt;&#x2F;script&gt;")
+    );
+    let search = String::from_utf8(files["search-index.json"].clone()).unwrap();
+    assert!(search.contains("DUI.X.01.01.01"));
+}
+
+#[test]
+fn a_content_page_cannot_take_the_place_of_a_generated_page() {
+    let project = sample();
+    std::fs::write(
+        project.path().join("content/equivalences.md"),
+        "# Mes équivalences\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_binary(project.path(), &["build"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(stderr.replace(&format!("{}/", project.path().display()), ""), @r"
+    content/equivalences.md:1:1: error: cette page deviendrait equivalences/index.html, une page que segurdoc génère lui-même : renommez-la
+    construction annulée (1 erreur, 0 avertissement) : output n'a pas été modifié
+    ");
+}
+
+#[test]
+fn project_templates_override_the_defaults_and_their_errors_are_located() {
+    let project = sample();
+    let templates = project.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("page.html"),
+        "{% extends \"base.html\" %}{% block main %}<p class=\"maison\">{{ layout.page_title }}</p>{% endblock main %}",
+    )
+    .unwrap();
+    let out = build(project.path());
+    let page =
+        std::fs::read_to_string(out.join("parcours/preuves-derogatoires/index.html")).unwrap();
+    assert!(page.contains("<p class=\"maison\">"), "{page}");
+
+    std::fs::write(
+        templates.join("page.html"),
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ oops( }}\n{% endblock main %}",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_binary(project.path(), &["build"]);
+    assert_eq!(code, 1);
+    let stderr = stderr.replace(&format!("{}/", project.path().display()), "");
+    assert!(
+        stderr.starts_with("templates/page.html:3:10: error: modèle invalide : Failed to parse 'page.html' : --> 3:10 | 3 | {{ oops( }} | ^--- | = expected an identifier"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn home_and_guide_show_the_calendar_and_the_dsr() {
+    let project = sample();
+    let out = build(project.path());
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("<html lang=\"fr\">"));
+    assert!(
+        home.contains("1er octobre 2026 à 12h00"),
+        "Date 1 of MS-DUI"
+    );
+    assert!(home.contains("<h3 id=\"couloir-1\">Médico-social</h3>"));
+    let guide = std::fs::read_to_string(out.join("dispositifs/MS-DUI/index.html")).unwrap();
+    assert!(guide.contains("AHI <span class=\"tag\">hors EDC PSC</span>"));
+    assert!(guide.contains("MS1, MS2, MS3"));
+    assert!(guide.contains("15 mars 2028 à 12h00"));
+    // An equivalence of the socle list, linked to the other guide.
+    assert!(
+        guide.contains(
+            "href=\"..&#x2F;..&#x2F;dispositifs&#x2F;HOP-DPI&#x2F;index.html#DPI.PSC.01\""
+        ),
+        "no link to DPI.PSC.01"
+    );
+}
+
+#[test]
+fn equivalence_matrix_snapshot() {
+    let project = sample();
+    let out = build(project.path());
+    let html = std::fs::read_to_string(out.join("equivalences/index.html")).unwrap();
+    let start = html.find("<table class=\"matrix\">").unwrap();
+    let end = start + html[start..].find("</table>").unwrap() + 8;
+    insta::assert_snapshot!(html[start..end].to_owned());
+}
+
+#[test]
+fn requirement_article_snapshot() {
+    let project = sample();
+    let out = build(project.path());
+    let html = std::fs::read_to_string(out.join("dispositifs/MS-DUI/index.html")).unwrap();
+    let start = html
+        .find("<article class=\"requirement\" id=\"DUI.PSC.01\"")
+        .unwrap();
+    let end = start + html[start..].find("</article>").unwrap() + 10;
+    insta::assert_snapshot!(html[start..end].to_owned());
+}
