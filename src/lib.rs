@@ -10,6 +10,7 @@ pub mod diag;
 pub mod ingest;
 pub mod model;
 pub mod render;
+pub mod rules;
 pub mod serve;
 pub mod site;
 pub mod text;

@@ -53,6 +53,15 @@ impl<'de> Deserialize<'de> for Scalar {
     }
 }
 
+/// `equivalence` takes one NRU; a list is read so that two root NRUs get a
+/// clear R3 error rather than a type error.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(Scalar),
+    Many(Vec<Scalar>),
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCandidature {
@@ -64,7 +73,7 @@ struct RawCandidature {
     solution: RawSolution,
     noms_commerciaux: Option<Vec<RawNom>>,
     heritage: Option<Vec<Scalar>>,
-    equivalence: Option<Scalar>,
+    equivalence: Option<OneOrMany>,
     edc_psc: Option<RawEdcPsc>,
     groupement: Option<Vec<RawMembre>>,
     distributeurs: Option<Vec<RawDistributeur>>,
@@ -352,10 +361,26 @@ pub fn parse_candidature(
             }
         }
     }
-    let equivalence = raw
-        .equivalence
-        .filter(|s| !s.0.is_empty())
-        .and_then(|s| c.parse("equivalence", &s, Nru::parse));
+    let equivalence = match raw.equivalence {
+        None => None,
+        Some(OneOrMany::One(s)) if s.0.is_empty() => None,
+        Some(OneOrMany::One(s)) => c.parse("equivalence", &s, Nru::parse),
+        Some(OneOrMany::Many(list)) => match list.as_slice() {
+            [] => None,
+            [one] => c.parse("equivalence", one, Nru::parse),
+            many => {
+                c.error(
+                    "equivalence",
+                    format!(
+                        "{} NRU de solution racine cités ({}) : une candidature ne peut s'appuyer que sur une seule solution racine (R3)",
+                        many.len(),
+                        many.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                );
+                None
+            }
+        },
+    };
 
     let groupement = raw
         .groupement

@@ -188,6 +188,8 @@ struct Plan<'a> {
     index: EquivalenceIndex,
     guides: BTreeMap<DispositifCode, Guide<'a>>,
     pages: Vec<PageEntry<'a>>,
+    /// Content path → index in `pages`.
+    page_index: HashMap<&'a str, usize>,
     prose: HashMap<String, &'a ContentPage>,
     home_intro: Option<&'a ContentPage>,
     nav: Vec<(String, String, String)>,
@@ -361,6 +363,11 @@ impl<'a> Plan<'a> {
             return None;
         }
 
+        let page_index = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.page.path.as_str(), i))
+            .collect();
         let index = EquivalenceIndex::new(&project.equivalences);
         let mut nav = vec![("Accueil".to_owned(), "index.html".to_owned(), String::new())];
         if !guides.is_empty() {
@@ -392,6 +399,7 @@ impl<'a> Plan<'a> {
             index,
             guides,
             pages,
+            page_index,
             prose,
             home_intro,
             nav,
@@ -1026,9 +1034,9 @@ impl<'a> Plan<'a> {
         let mut ancestors = Vec::new();
         while !dir.is_empty() {
             if let Some(p) = self
-                .pages
-                .iter()
-                .find(|p| p.page.path == format!("{dir}_index.md"))
+                .page_index
+                .get(format!("{dir}_index.md").as_str())
+                .map(|&i| &self.pages[i])
             {
                 ancestors.push(Link {
                     title: p.title.clone(),

@@ -470,3 +470,114 @@ fn requirement_article_snapshot() {
     let end = start + html[start..].find("</article>").unwrap() + 10;
     insta::assert_snapshot!(html[start..end].to_owned());
 }
+
+/// A plain HTTP/1.0 GET; returns (status line, body).
+fn http_get(port: u16, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (
+        head.lines().next().unwrap_or("").to_owned(),
+        body.to_owned(),
+    )
+}
+
+fn wait_for(mut condition: impl FnMut() -> bool, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !condition() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serve_rebuilds_on_change_and_keeps_the_last_good_site_on_error() {
+    use std::io::BufRead;
+    let project = sample();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_segurdoc"))
+        .args(["serve", "--port", "0", "--project"])
+        .arg(project.path())
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u16 = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {line:?}"));
+
+    let (status, home) = http_get(port, "/");
+    assert_eq!(status, "HTTP/1.0 200 OK");
+    assert!(home.contains("<h1>Référencement Ségur vague 2</h1>"));
+    assert!(home.contains("<script src=\"/__segurdoc/live.js\"></script></body>"));
+    let (status, _) = http_get(port, "/dispositifs/MS-DUI");
+    assert_eq!(status, "HTTP/1.0 301 Moved Permanently");
+    let (status, guide) = http_get(port, "/dispositifs/MS-DUI/");
+    assert_eq!(status, "HTTP/1.0 200 OK");
+    assert!(guide.contains("id=\"DUI.INS.01\""));
+    assert_eq!(
+        http_get(port, "/../Cargo.toml").0,
+        "HTTP/1.0 400 Bad Request"
+    );
+    assert_eq!(http_get(port, "/absent.html").0, "HTTP/1.0 404 Not Found");
+    let state = || http_get(port, "/__segurdoc/state").1;
+    assert!(
+        state().starts_with("{\"version\":1,\"errors\":\"\"}"),
+        "{}",
+        state()
+    );
+
+    // An edit is picked up and rebuilt.
+    let intro = project.path().join("content/_index.md");
+    let text = std::fs::read_to_string(&intro).unwrap();
+    std::fs::write(
+        &intro,
+        text.replace(
+            "title: Référencement Ségur vague 2",
+            "title: Documentation modifiée",
+        ),
+    )
+    .unwrap();
+    wait_for(
+        || {
+            http_get(port, "/")
+                .1
+                .contains("<h1>Documentation modifiée</h1>")
+        },
+        "the rebuild",
+    );
+
+    // Broken data: the error is reported to the page, the last site stays.
+    let rem = project.path().join("data/rem/HOP-DPI/2.0.csv");
+    let rem_text = std::fs::read_to_string(&rem).unwrap();
+    std::fs::write(&rem, rem_text.replacen("Vague 2;", "Vague 3;", 1)).unwrap();
+    wait_for(
+        || state().contains("data/rem/HOP-DPI/2.0.csv:"),
+        "the error in the state",
+    );
+    assert!(http_get(port, "/")
+        .1
+        .contains("<h1>Documentation modifiée</h1>"));
+
+    // Fixed again: the error goes away.
+    std::fs::write(&rem, rem_text).unwrap();
+    wait_for(
+        || state().ends_with("\"errors\":\"\"}"),
+        "the error to clear",
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
