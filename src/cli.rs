@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::diag::Diagnostics;
 use crate::model::Project;
 
 /// segurdoc — documentation et candidatures du référencement Ségur (ANS).
@@ -131,7 +132,11 @@ fn run(args: &Args) -> u8 {
     match &args.command {
         Command::Check => check(args),
         Command::Build { output } => build(args, output.as_deref()),
-        Command::Preuves { .. } => not_yet("preuves", 4),
+        Command::Preuves {
+            candidature,
+            format,
+            date,
+        } => preuves(args, candidature, *format, date.as_deref()),
         Command::Attestation { .. } => not_yet("attestation", 5),
         Command::Convention { .. } => not_yet("convention", 5),
         Command::Diff { .. } => not_yet("diff", 6),
@@ -218,6 +223,176 @@ fn build(args: &Args, output: Option<&std::path::Path>) -> u8 {
         Err(crate::BuildError::Write(err)) => {
             eprintln!("error: écriture impossible : {err} ; la sortie précédente est intacte");
             exit::USAGE
+        }
+    }
+}
+
+/// Today's date (UTC), the default reference date of `preuves`.
+fn today() -> chrono::NaiveDate {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|d| d.date_naive())
+        .unwrap_or_default()
+}
+
+/// A candidature named on the command line, with the diagnostics that
+/// concern it and whether the rest of the project is sound.
+struct Resolved {
+    checked: crate::Checked,
+    /// Index in `checked.project.candidatures`, or the candidature read from
+    /// a file outside the project.
+    candidature: Result<usize, Box<crate::model::Candidature>>,
+    /// Diagnostics of the candidature's file, and of the data it depends on.
+    diagnostics: Diagnostics,
+}
+
+/// Loads the project and finds CANDIDATURE: a YAML file (inside the project
+/// or not) or the id of one of the project's candidatures.
+fn resolve(args: &Args, arg: &str) -> Result<Resolved, u8> {
+    let checked = match crate::check_project(&args.project) {
+        Ok(c) => c,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Err(exit::USAGE);
+        }
+    };
+    let path = std::path::Path::new(arg);
+    let candidature;
+    let mut external = None;
+    if path.is_file() {
+        let wanted = path.canonicalize().ok();
+        candidature = checked.project.candidatures.iter().position(|c| {
+            std::path::Path::new(&*c.file).canonicalize().ok() == wanted
+                || args.project.join(&*c.file).canonicalize().ok() == wanted
+        });
+        if candidature.is_none() {
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(err) => {
+                    eprintln!("error: {} : lecture impossible : {err}", path.display());
+                    return Err(exit::USAGE);
+                }
+            };
+            let shown: std::sync::Arc<str> = path.display().to_string().into();
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut diags = Diagnostics::new();
+            match crate::ingest::parse_candidature(&shown, &stem, &bytes, &mut diags) {
+                Some(c) => {
+                    let index = crate::model::EquivalenceIndex::new(&checked.project.equivalences);
+                    crate::validate::candidature(&checked.project, &index, &c, &mut diags);
+                    external = Some((Box::new(c), diags));
+                }
+                None => {
+                    eprint!("{}", diags.render());
+                    return Err(exit::INVALID);
+                }
+            }
+        }
+    } else {
+        candidature = checked
+            .project
+            .candidatures
+            .iter()
+            .position(|c| c.id.as_str() == arg);
+        if candidature.is_none() {
+            let ids: Vec<&str> = checked
+                .project
+                .candidatures
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect();
+            eprintln!("error: candidature « {arg} » introuvable : ni un fichier, ni l'identifiant d'une candidature de {}", args.project.join("data/candidatures").display());
+            match crate::diag::did_you_mean(arg, ids.iter().copied()) {
+                Some(best) => eprintln!("  = aide : vouliez-vous dire « {best} » ?"),
+                None if !ids.is_empty() => {
+                    eprintln!("  = aide : candidatures du projet : {}", ids.join(", "))
+                }
+                None => {}
+            }
+            return Err(exit::USAGE);
+        }
+    }
+    // The candidature's own diagnostics, and every error outside
+    // data/candidatures/ (the engine's inputs); other candidatures' problems
+    // are not this command's business.
+    let own_file = match (&external, candidature) {
+        (Some((c, _)), _) => c.file.clone(),
+        (None, Some(i)) => checked.project.candidatures[i].file.clone(),
+        (None, None) => return Err(exit::USAGE),
+    };
+    let mut diagnostics = Diagnostics::new();
+    for d in checked.diagnostics.iter() {
+        let file = d.location.as_ref().map(|l| &*l.file).unwrap_or("");
+        let is_candidature = file.contains("data/candidatures/");
+        if (file == &*own_file) || (!is_candidature && d.severity == crate::diag::Severity::Error) {
+            diagnostics.push(d.clone());
+        }
+    }
+    let candidature = match external {
+        Some((c, diags)) => {
+            diagnostics.extend(diags);
+            Err(c)
+        }
+        None => Ok(candidature.unwrap_or_default()),
+    };
+    Ok(Resolved {
+        checked,
+        candidature,
+        diagnostics,
+    })
+}
+
+fn preuves(args: &Args, arg: &str, format: Format, date: Option<&str>) -> u8 {
+    let reference = match date {
+        None => today(),
+        Some(raw) => match crate::ingest::parse_date(raw) {
+            Ok(d) => d,
+            Err(message) => {
+                eprintln!("error: --date : {message}");
+                return exit::USAGE;
+            }
+        },
+    };
+    let resolved = match resolve(args, arg) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    eprint!("{}", resolved.diagnostics.render());
+    if resolved.diagnostics.has_errors() {
+        eprintln!("preuves non calculées : {}", resolved.diagnostics.summary());
+        return exit::INVALID;
+    }
+    let project = &resolved.checked.project;
+    let candidature = match &resolved.candidature {
+        Ok(i) => &project.candidatures[*i],
+        Err(c) => c.as_ref(),
+    };
+    let index = crate::model::EquivalenceIndex::new(&project.equivalences);
+    match crate::rules::evaluate(candidature, project, &index, reference) {
+        Ok(outcome) => {
+            match format {
+                Format::Text => out(&crate::render::preuves::text(&outcome)),
+                Format::Json => out(&crate::render::preuves::json(&outcome)),
+                Format::Csv => {
+                    let mut stdout = std::io::stdout().lock();
+                    let _ = stdout.write_all(&crate::render::preuves::csv(&outcome));
+                    let _ = stdout.flush();
+                }
+            }
+            exit::OK
+        }
+        Err(errors) => {
+            let mut diags = Diagnostics::new();
+            for e in errors {
+                diags.push(e);
+            }
+            eprint!("{}", diags.render());
+            exit::INVALID
         }
     }
 }

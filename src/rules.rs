@@ -212,13 +212,8 @@ pub fn evaluate<'a>(
                 .enumerate()
                 .map(|(i, p)| (format!("solution.composants_additionnels[{i}]"), p)),
         );
+    // A new component without chapters is a warning of the loader.
     for (path, component) in components.filter(|(_, k)| k.nouveau) {
-        if component.chapitres.is_empty() {
-            errors.push(Diagnostic::error(
-                c.locate(&path),
-                format!("composant nouveau « {} » sans chapitre impacté : listez les chapitres du REM qu'il touche (« chapitres »)", component.nom),
-            ));
-        }
         for (j, chapter) in component.chapitres.iter().enumerate() {
             if !chapters.iter().any(|x| fold_key(x) == fold_key(chapter)) {
                 errors.push(Diagnostic::error(
@@ -503,8 +498,10 @@ fn check_racine<'a>(
 fn check_granted(r: &Referencement, at: &Location, what: &str, errors: &mut Vec<Diagnostic>) {
     if r.statut != Statut::Reference {
         let why = match r.statut {
-            Statut::EnCours => "sa candidature est en cours : seul un référencement accordé",
-            _ => "il n'a pas été attribué : seul un référencement accordé",
+            Statut::EnCours => {
+                "une candidature en cours ne compte pas encore ; seul un référencement accordé"
+            }
+            _ => "seul un référencement accordé",
         };
         errors.push(Diagnostic::error(
             at.clone(),

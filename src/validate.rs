@@ -14,8 +14,9 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
     rems(project, diags);
     equivalences(project, diags);
     registry(project, diags);
+    let index = crate::model::EquivalenceIndex::new(&project.equivalences);
     for candidature in &project.candidatures {
-        self::candidature(project, candidature, diags);
+        self::candidature(project, &index, candidature, diags);
     }
     duplicate_candidature_ids(project, diags);
     multiple_candidatures(project, diags);
@@ -223,7 +224,32 @@ fn registry(project: &Project, diags: &mut Diagnostics) {
     }
 }
 
-fn candidature(project: &Project, c: &Candidature, diags: &mut Diagnostics) {
+/// Checks one candidature: what it names must exist, then the rules of the
+/// proof engine (R2, R3, R4, R9) must hold. Used by `check` for every
+/// candidature of the project and by `preuves` for a file given by path.
+pub fn candidature(
+    project: &Project,
+    index: &crate::model::EquivalenceIndex,
+    c: &Candidature,
+    diags: &mut Diagnostics,
+) {
+    let mut local = Diagnostics::new();
+    names(project, c, &mut local);
+    let clean = !local.has_errors();
+    diags.extend(local);
+    if clean && project.current_rem(&c.dispositif).is_some() {
+        // The reference date only matters for alerts, not for errors.
+        if let Err(errors) = crate::rules::evaluate(c, project, index, chrono::NaiveDate::default())
+        {
+            for e in errors {
+                diags.push(e);
+            }
+        }
+    }
+}
+
+/// What a candidature names: dispositif, profiles, chapters, NRUs.
+fn names(project: &Project, c: &Candidature, diags: &mut Diagnostics) {
     let Some(dispositif) = project.catalogue.get(c.dispositif.as_str()) else {
         // Unlike a REM, a candidature cannot stand without the DSR: with no
         // dsr.csv at all its dispositif is unknown too.

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod french;
 pub mod markdown;
+pub mod preuves;
 
 use std::sync::Arc;
 

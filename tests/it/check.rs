@@ -315,7 +315,6 @@ fn cli_check_exit_codes() {
 fn cli_commands_not_built_yet_say_so_and_exit_2() {
     let project = Project::case("base");
     for args in [
-        vec!["preuves", "medi20"],
         vec!["attestation", "medi20", "-o", "a.pdf"],
         vec!["convention", "medi20", "-o", "c.md"],
         vec!["diff", "MS-DUI@2.0", "MS-DUI@2.1"],

@@ -5,4 +5,5 @@
 
 mod browser;
 mod check;
+mod rules;
 mod site;

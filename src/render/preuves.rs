@@ -1,0 +1,412 @@
+//! The proof engine's answer as JSON (FORMATS.md), CSV and a readable
+//! checklist.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::model::Source;
+use crate::render::french;
+use crate::rules::{Mask, Outcome};
+
+const STAMP: &str = "%Y-%m-%dT%H:%M";
+
+/// `preuves --format json`.
+#[derive(Debug, Serialize)]
+pub struct PreuvesJson<'a> {
+    /// Candidature id.
+    pub candidature: &'a str,
+    /// Dispositif code.
+    pub dispositif: &'a str,
+    /// Current REM release.
+    pub rem_version: String,
+    /// `Général` then the selected profiles.
+    pub profils: Vec<&'a str>,
+    /// Proofs to deposit.
+    pub a_deposer: Vec<EntryJson<'a>>,
+    /// Proofs not asked.
+    pub masquees: Vec<MaskedJson<'a>>,
+    /// Documents required.
+    pub documents: Vec<&'static str>,
+    /// Deadlines.
+    pub echeances: Option<EcheancesJson>,
+    /// Alerts.
+    pub alertes: Vec<String>,
+}
+
+/// One proof to deposit.
+#[derive(Debug, Serialize)]
+pub struct EntryJson<'a> {
+    /// Proof number.
+    pub preuve: &'a str,
+    /// Requirement ID.
+    pub exigence: &'a str,
+    /// Chapter.
+    pub chapitre: &'a str,
+    /// Profile.
+    pub profil: &'a str,
+    /// Périmètre.
+    pub perimetre: &'static str,
+    /// Guichet.
+    pub source: &'static str,
+    /// NIL, on CNDA-sourced entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nil: Option<&'a str>,
+    /// `nominal` or `composant:<name>`.
+    pub motif: String,
+    /// Last day a derogatory proof is accepted instead (CNDA, EDC PSC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derogatoire_jusqu_au: Option<String>,
+}
+
+/// One proof not asked.
+#[derive(Debug, Serialize)]
+pub struct MaskedJson<'a> {
+    /// Proof number.
+    pub preuve: &'a str,
+    /// Requirement ID.
+    pub exigence: &'a str,
+    /// Chapter.
+    pub chapitre: &'a str,
+    /// Profile.
+    pub profil: &'a str,
+    /// Périmètre.
+    pub perimetre: &'static str,
+    /// Guichet.
+    pub source: &'static str,
+    /// `heritage:<NRU>`, `equivalence:<NRU>` or `hors-edc-psc`.
+    pub motif: String,
+    /// For équivalence: the common requirement, `CODE:ID`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exigence_commune: Option<String>,
+}
+
+/// Date 1–3 and the reference date.
+#[derive(Debug, Serialize)]
+pub struct EcheancesJson {
+    /// Date 1.
+    pub date1: String,
+    /// Date 2.
+    pub date2: String,
+    /// Date 3.
+    pub date3: String,
+    /// The date they were evaluated against.
+    pub date_reference: String,
+}
+
+/// The JSON view of an outcome.
+pub fn json_view<'a>(o: &'a Outcome<'a>) -> PreuvesJson<'a> {
+    let derogation = |source: Source| -> Option<String> {
+        o.echeances
+            .and_then(|e| e.derogation(source))
+            .map(|d| d.format(STAMP).to_string())
+    };
+    PreuvesJson {
+        candidature: o.candidature.id.as_str(),
+        dispositif: o.dispositif.code.as_str(),
+        rem_version: o.rem.version.to_string(),
+        profils: o.profils.iter().map(|p| p.as_str()).collect(),
+        a_deposer: o
+            .a_deposer
+            .iter()
+            .map(|e| EntryJson {
+                preuve: &e.row.preuve_id,
+                exigence: &e.row.exigence_id,
+                chapitre: &e.row.chapitre,
+                profil: e.row.profil.as_str(),
+                perimetre: e.row.perimetre.as_str(),
+                source: e.row.source.as_str(),
+                nil: e.nil,
+                motif: e.motif.to_string(),
+                derogatoire_jusqu_au: derogation(e.row.source),
+            })
+            .collect(),
+        masquees: o
+            .masquees
+            .iter()
+            .map(|m| MaskedJson {
+                preuve: &m.row.preuve_id,
+                exigence: &m.row.exigence_id,
+                chapitre: &m.row.chapitre,
+                profil: m.row.profil.as_str(),
+                perimetre: m.row.perimetre.as_str(),
+                source: m.row.source.as_str(),
+                motif: m.mask.to_string(),
+                exigence_commune: match &m.mask {
+                    Mask::Equivalence { requirement, .. } => {
+                        Some(format!("{}:{}", requirement.0, requirement.1))
+                    }
+                    _ => None,
+                },
+            })
+            .collect(),
+        documents: o.documents(),
+        echeances: o.echeances.map(|e| EcheancesJson {
+            date1: e.date1.format(STAMP).to_string(),
+            date2: e.date2.format(STAMP).to_string(),
+            date3: e.date3.format(STAMP).to_string(),
+            date_reference: e.reference.format("%Y-%m-%d").to_string(),
+        }),
+        alertes: o.alertes.clone(),
+    }
+}
+
+/// `preuves --format json`, pretty-printed, with a final newline.
+pub fn json(o: &Outcome<'_>) -> String {
+    let mut text = serde_json::to_string_pretty(&json_view(o)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// `preuves --format csv`: one row per entry, to deposit first; `;` and a
+/// BOM for French Excel.
+pub fn csv(o: &Outcome<'_>) -> Vec<u8> {
+    let view = json_view(o);
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut bytes);
+        let _ = w.write_record([
+            "Statut",
+            "N° preuve",
+            "ID",
+            "Chapitre",
+            "Profil",
+            "Périmètre",
+            "Source",
+            "NIL",
+            "Motif",
+            "Exigence commune",
+            "Preuve dérogatoire jusqu'au",
+        ]);
+        for e in &view.a_deposer {
+            let _ = w.write_record([
+                "à déposer",
+                e.preuve,
+                e.exigence,
+                e.chapitre,
+                e.profil,
+                e.perimetre,
+                e.source,
+                e.nil.unwrap_or(""),
+                &e.motif,
+                "",
+                e.derogatoire_jusqu_au.as_deref().unwrap_or(""),
+            ]);
+        }
+        for m in &view.masquees {
+            let _ = w.write_record([
+                "masquée",
+                m.preuve,
+                m.exigence,
+                m.chapitre,
+                m.profil,
+                m.perimetre,
+                m.source,
+                "",
+                &m.motif,
+                m.exigence_commune.as_deref().unwrap_or(""),
+                "",
+            ]);
+        }
+        let _ = w.flush();
+    }
+    bytes
+}
+
+/// Counts of masked proofs by kind of reason: (héritage, équivalence, hors EDC PSC).
+pub fn masked_counts(o: &Outcome<'_>) -> (usize, usize, usize) {
+    let mut counts = (0, 0, 0);
+    for m in &o.masquees {
+        match m.mask {
+            Mask::Heritage(_) => counts.0 += 1,
+            Mask::Equivalence { .. } => counts.1 += 1,
+            Mask::HorsEdcPsc => counts.2 += 1,
+        }
+    }
+    counts
+}
+
+fn relative(reference: chrono::NaiveDate, date: NaiveDateTime) -> String {
+    let days = (date.date() - reference).num_days();
+    match days {
+        d if d < 0 => format!("passée depuis {} jour{}", -d, if d < -1 { "s" } else { "" }),
+        0 => "aujourd'hui".to_owned(),
+        1 => "demain".to_owned(),
+        d => format!("dans {d} jours"),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
+/// `preuves --format text`: a checklist grouped by chapter.
+pub fn text(o: &Outcome<'_>) -> String {
+    let c = o.candidature;
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "Candidature {} — {} ({}), REM {}",
+        c.id, o.dispositif.code, o.dispositif.nom, o.rem.version
+    );
+    let _ = writeln!(
+        t,
+        "Solution {} {} — composant principal {} — profils : {}",
+        c.solution.nom,
+        c.solution.version,
+        c.solution.composant_principal,
+        o.profils
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for r in &o.heritage {
+        let _ = writeln!(
+            t,
+            "Héritage : {} ({} {}, {})",
+            r.nru, r.dispositif, r.solution, r.version
+        );
+    }
+    if let Some(r) = o.racine {
+        let _ = writeln!(
+            t,
+            "Équivalence : solution racine {} ({} {}, {})",
+            r.nru, r.dispositif, r.solution, r.version
+        );
+    }
+    let new: Vec<String> = c
+        .solution
+        .components()
+        .filter(|k| k.nouveau)
+        .map(|k| format!("{} ({})", k.nom, k.chapitres.join(" ; ")))
+        .collect();
+    if !new.is_empty() {
+        let _ = writeln!(t, "Nouveaux composants : {}", new.join(", "));
+    }
+    let nils: Vec<String> = c
+        .noms_commerciaux
+        .iter()
+        .map(|n| format!("{} (NIL {})", n.nom, n.nil))
+        .collect();
+    let _ = writeln!(t, "Noms commerciaux : {}", nils.join(", "));
+    let (h, e, x) = masked_counts(o);
+    let _ = writeln!(
+        t,
+        "\nÀ déposer : {} — masquées : {} (héritage {h}, équivalence {e}, hors EDC PSC {x})",
+        plural(o.a_deposer.len(), "preuve", "preuves"),
+        o.masquees.len()
+    );
+
+    let mut chapters: Vec<&str> = Vec::new();
+    for row in o
+        .a_deposer
+        .iter()
+        .map(|e| e.row)
+        .chain(o.masquees.iter().map(|m| m.row))
+    {
+        if !chapters.contains(&row.chapitre.as_str()) {
+            chapters.push(&row.chapitre);
+        }
+    }
+    // Chapters in REM order.
+    chapters.sort_by_key(|ch| o.rem.rows.iter().position(|r| r.chapitre == *ch));
+    for ch in chapters {
+        let todo: Vec<_> = o
+            .a_deposer
+            .iter()
+            .filter(|e| e.row.chapitre == ch)
+            .collect();
+        let masked: Vec<_> = o.masquees.iter().filter(|m| m.row.chapitre == ch).collect();
+        let _ = writeln!(
+            t,
+            "\n{ch} — {} à déposer, {} masquée{}",
+            todo.len(),
+            masked.len(),
+            if masked.len() > 1 { "s" } else { "" }
+        );
+        for e in todo {
+            let mut line = format!(
+                "  [ ] {:<20} {:<11}",
+                e.row.preuve_id,
+                e.row.source.as_str()
+            );
+            if let Some(nil) = e.nil {
+                let _ = write!(line, " NIL {nil}");
+            }
+            if e.motif != crate::rules::Motif::Nominal {
+                let _ = write!(line, " ({})", e.motif);
+            }
+            let _ = writeln!(t, "{}", line.trim_end());
+            let _ = writeln!(
+                t,
+                "        {}",
+                crate::render::markdown::plain_text(&e.row.preuve, 100)
+            );
+        }
+        for m in masked {
+            let why = match &m.mask {
+                Mask::Heritage(nru) => format!("héritage {nru}"),
+                Mask::Equivalence { nru, requirement } => {
+                    format!("équivalence {nru} ({} {})", requirement.0, requirement.1)
+                }
+                Mask::HorsEdcPsc => "hors EDC PSC".to_owned(),
+            };
+            let _ = writeln!(t, "   –  {:<20} masquée : {why}", m.row.preuve_id);
+        }
+    }
+    if !o.attestation.is_empty() {
+        let _ = writeln!(
+            t,
+            "\nDocuments : attestation sur l'honneur ({})",
+            o.attestation.join(" ; ")
+        );
+    }
+    if let Some(e) = o.echeances {
+        let _ = writeln!(t, "\nÉchéances au {} :", french::date(e.reference));
+        for (name, date, what) in [
+            ("Date 1", e.date1, "dossier administratif et éligibilité"),
+            (
+                "Date 2",
+                e.date2,
+                "dossier de preuves complet, NRU racine déclaré",
+            ),
+            (
+                "Date 3",
+                e.date3,
+                "fin des échanges et des preuves dérogatoires",
+            ),
+        ] {
+            let _ = writeln!(
+                t,
+                "  {name} — {} ({}) : {what}",
+                french::datetime(date),
+                relative(e.reference, date)
+            );
+        }
+        let derogatory = o
+            .a_deposer
+            .iter()
+            .filter(|x| e.derogation(x.row.source).is_some())
+            .count();
+        if derogatory > 0 {
+            let _ = writeln!(
+                t,
+                "  {} (CNDA, EDC PSC) acceptent une preuve dérogatoire jusqu'au {}",
+                plural(derogatory, "preuve à déposer", "preuves à déposer"),
+                french::datetime(e.date3)
+            );
+        }
+    }
+    if !o.alertes.is_empty() {
+        let _ = writeln!(t, "\nAlertes :");
+        for a in &o.alertes {
+            let _ = writeln!(t, "  ! {a}");
+        }
+    }
+    t
+}

@@ -1,0 +1,565 @@
+//! The proof engine on the worked examples of the ANS webinars (DOMAIN.md),
+//! on the fixture project `tests/fixtures/rules`: a small REM per dispositif
+//! whose every row was chosen to tell one rule from another, so that each
+//! expected set below can be checked by hand.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use segurdoc::model::{EquivalenceIndex, Nru, Profile, Project};
+use segurdoc::rules::{evaluate, Outcome};
+
+fn fixture() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rules"))
+}
+
+fn project() -> Project {
+    let checked = segurdoc::check_project(fixture()).unwrap();
+    assert!(
+        !checked.diagnostics.has_errors(),
+        "{}",
+        checked.diagnostics.render()
+    );
+    checked.project
+}
+
+fn reference() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+}
+
+fn run<'a>(project: &'a Project, index: &EquivalenceIndex, id: &str) -> Outcome<'a> {
+    let c = project
+        .candidature(id)
+        .unwrap_or_else(|| panic!("no candidature {id}"));
+    evaluate(c, project, index, reference()).unwrap_or_else(|e| panic!("{id}: {e:?}"))
+}
+
+/// `PROOF`, `PROOF@NIL`, each with `:motif` unless nominal.
+fn deposits(o: &Outcome<'_>) -> Vec<String> {
+    o.a_deposer
+        .iter()
+        .map(|e| {
+            let mut s = e.row.preuve_id.clone();
+            if let Some(nil) = e.nil {
+                s = format!("{s}@{nil}");
+            }
+            match e.motif.to_string().as_str() {
+                "nominal" => s,
+                m => format!("{s} {m}"),
+            }
+        })
+        .collect()
+}
+
+fn masked(o: &Outcome<'_>) -> Vec<String> {
+    o.masquees
+        .iter()
+        .map(|m| format!("{} {}", m.row.preuve_id, m.mask))
+        .collect()
+}
+
+/// The worked example: exact lists, in REM order.
+fn assert_outcome(
+    id: &str,
+    expected_deposits: &[&str],
+    expected_masked: &[&str],
+    attestation: bool,
+) {
+    let p = project();
+    let index = EquivalenceIndex::new(&p.equivalences);
+    let o = run(&p, &index, id);
+    assert_eq!(deposits(&o), expected_deposits, "{id}: à déposer");
+    assert_eq!(masked(&o), expected_masked, "{id}: masquées");
+    assert_eq!(
+        !o.attestation.is_empty(),
+        attestation,
+        "{id}: attestation {:?}",
+        o.attestation
+    );
+}
+
+#[test]
+fn nominal_deposits_general_and_pa_of_both_perimetres() {
+    assert_outcome(
+        "nominal",
+        &[
+            "DUI.INS.01.01.01@L0001",
+            "DUI.INS.01.01.02",
+            "DUI.INS.02.01.01",
+            "DUI.DMP.01.01.01@L0001",
+            "DUI.PSC.01.01.01",
+            "DUI.SSI.01.01.01",
+            "DUI.ANN.01.01.01",
+            "DUI.PA.01.01.01",
+            "DUI.PA.02.01.01",
+        ],
+        &[],
+        false,
+    );
+}
+
+#[test]
+fn cas_1_general_rows_common_with_dpi_are_masked_pa_rows_all_deposited() {
+    // DUI.PA.02 is common with DPI.IAM.01, but the root did not cover IAM.
+    assert_outcome(
+        "cas1",
+        &[
+            "DUI.INS.02.01.01",
+            "DUI.DMP.01.01.01@L0001",
+            "DUI.ANN.01.01.01",
+            "DUI.PA.01.01.01",
+            "DUI.PA.02.01.01",
+        ],
+        &[
+            "DUI.INS.01.01.01 equivalence:NRU-V2-DPI-0001",
+            "DUI.INS.01.01.02 equivalence:NRU-V2-DPI-0001",
+            "DUI.PSC.01.01.01 equivalence:NRU-V2-DPI-0001",
+            "DUI.SSI.01.01.01 equivalence:NRU-V2-DPI-0001",
+        ],
+        false,
+    );
+}
+
+#[test]
+fn cas_2_new_ins_component_and_three_names_reopen_ins_with_one_cnda_entry_per_nil() {
+    assert_outcome(
+        "cas2",
+        &[
+            "DUI.INS.01.01.01@L0001 composant:IdentiPlus",
+            "DUI.INS.01.01.01@L0002 composant:IdentiPlus",
+            "DUI.INS.01.01.01@L0003 composant:IdentiPlus",
+            "DUI.INS.01.01.02 composant:IdentiPlus",
+            "DUI.INS.02.01.01 composant:IdentiPlus",
+            "DUI.DMP.01.01.01@L0001",
+            "DUI.DMP.01.01.01@L0002",
+            "DUI.DMP.01.01.01@L0003",
+            "DUI.ANN.01.01.01",
+            "DUI.PA.01.01.01",
+            "DUI.PA.02.01.01",
+        ],
+        &[
+            "DUI.PSC.01.01.01 equivalence:NRU-V2-DPI-0001",
+            "DUI.SSI.01.01.01 equivalence:NRU-V2-DPI-0001",
+        ],
+        true,
+    );
+}
+
+#[test]
+fn cas_3_heritage_and_equivalence_add_up_ins_reopened() {
+    // Général and PDE vague 1 rows are inherited from MS2; Général vague 2
+    // rows common with DPI are masked; INS is reopened by the component.
+    assert_outcome(
+        "cas3",
+        &[
+            "DUI.INS.01.01.01@L0001 composant:IdentiPlus",
+            "DUI.INS.01.01.01@L0002 composant:IdentiPlus",
+            "DUI.INS.01.01.01@L0003 composant:IdentiPlus",
+            "DUI.INS.01.01.02 composant:IdentiPlus",
+            "DUI.INS.02.01.01 composant:IdentiPlus",
+            "DUI.ANN.01.01.01",
+            "DUI.PDE.02.01.01",
+        ],
+        &[
+            "DUI.DMP.01.01.01 heritage:NRU-V1-MS2-0001",
+            "DUI.PSC.01.01.01 equivalence:NRU-V2-DPI-0001",
+            "DUI.SSI.01.01.01 equivalence:NRU-V2-DPI-0001",
+            "DUI.PDE.01.01.01 heritage:NRU-V1-MS2-0001",
+        ],
+        true,
+    );
+}
+
+#[test]
+fn a_row_both_rules_would_mask_is_reported_as_heritage() {
+    assert_outcome(
+        "heritage-et-equivalence",
+        &["DUI.INS.02.01.01", "DUI.ANN.01.01.01", "DUI.PDE.02.01.01"],
+        &[
+            "DUI.INS.01.01.01 heritage:NRU-V1-MS2-0001",
+            "DUI.INS.01.01.02 heritage:NRU-V1-MS2-0001",
+            "DUI.DMP.01.01.01 heritage:NRU-V1-MS2-0001",
+            "DUI.PSC.01.01.01 equivalence:NRU-V2-DPI-0001",
+            "DUI.SSI.01.01.01 equivalence:NRU-V2-DPI-0001",
+            "DUI.PDE.01.01.01 heritage:NRU-V1-MS2-0001",
+        ],
+        false,
+    );
+}
+
+#[test]
+fn equivalence_masks_a_profile_row_only_when_the_root_covered_that_profile() {
+    assert_outcome(
+        "couverture-profil-racine",
+        &[
+            "DUI.INS.02.01.01",
+            "DUI.DMP.01.01.01@L0001",
+            "DUI.ANN.01.01.01",
+            "DUI.PA.01.01.01",
+        ],
+        &[
+            "DUI.INS.01.01.01 equivalence:NRU-V2-DPI-0002",
+            "DUI.INS.01.01.02 equivalence:NRU-V2-DPI-0002",
+            "DUI.PSC.01.01.01 equivalence:NRU-V2-DPI-0002",
+            "DUI.SSI.01.01.01 equivalence:NRU-V2-DPI-0002",
+            "DUI.PA.02.01.01 equivalence:NRU-V2-DPI-0002",
+        ],
+        false,
+    );
+}
+
+#[test]
+fn ms_heritage_exception_three_vague_1_nrus() {
+    // Général and PA vague 1 rows from MS1 (cited first), PDE from MS2.
+    assert_outcome(
+        "exception-ms",
+        &[
+            "DUI.INS.02.01.01",
+            "DUI.PSC.01.01.01",
+            "DUI.SSI.01.01.01",
+            "DUI.ANN.01.01.01",
+            "DUI.PA.02.01.01",
+            "DUI.PDE.02.01.01",
+        ],
+        &[
+            "DUI.INS.01.01.01 heritage:NRU-V1-MS1-0001",
+            "DUI.INS.01.01.02 heritage:NRU-V1-MS1-0001",
+            "DUI.DMP.01.01.01 heritage:NRU-V1-MS1-0001",
+            "DUI.PA.01.01.01 heritage:NRU-V1-MS1-0001",
+            "DUI.PDE.01.01.01 heritage:NRU-V1-MS2-0001",
+        ],
+        false,
+    );
+}
+
+#[test]
+fn ahi_alone_is_exempt_from_edc_psc_but_not_with_pa() {
+    assert_outcome(
+        "ahi",
+        &[
+            "DUI.INS.01.01.01@L0001",
+            "DUI.INS.01.01.02",
+            "DUI.INS.02.01.01",
+            "DUI.DMP.01.01.01@L0001",
+            "DUI.SSI.01.01.01",
+            "DUI.ANN.01.01.01",
+            "DUI.AHI.01.01.01",
+        ],
+        &["DUI.PSC.01.01.01 hors-edc-psc"],
+        false,
+    );
+    let p = project();
+    let index = EquivalenceIndex::new(&p.equivalences);
+    let o = run(&p, &index, "ahi-pa");
+    assert!(deposits(&o).contains(&"DUI.PSC.01.01.01".to_owned()));
+    assert!(o.masquees.is_empty());
+}
+
+#[test]
+fn case_1a_monlpsmedecin_to_sdv_psf_two_names_two_nils() {
+    assert_outcome(
+        "1a-monlps-psf",
+        &["PSF.SF.01.01.01", "PSF.KINE.01.01.01"],
+        &[
+            "PSF.INS.01.01.01 equivalence:NRU-V2-LGC-0001",
+            "PSF.PSC.01.01.01 equivalence:NRU-V2-LGC-0001",
+            "PSF.ORD.01.01.01 equivalence:NRU-V2-LGC-0001",
+        ],
+        true,
+    );
+}
+
+#[test]
+fn case_3a_same_main_component_other_additional_component() {
+    assert_outcome(
+        "3a-autre-composant",
+        &["PSF.ORD.01.01.01@L0103 composant:OrdoPlus"],
+        &[
+            "PSF.INS.01.01.01 equivalence:NRU-V2-LGC-0001",
+            "PSF.PSC.01.01.01 equivalence:NRU-V2-LGC-0001",
+        ],
+        true,
+    );
+}
+
+#[test]
+fn case_1b_new_version_on_the_same_dispositif_masks_every_covered_row() {
+    assert_outcome(
+        "1b-medi10",
+        &[],
+        &[
+            "DUI.INS.01.01.01 equivalence:NRU-V2-DUI-0001",
+            "DUI.INS.01.01.02 equivalence:NRU-V2-DUI-0001",
+            "DUI.INS.02.01.01 equivalence:NRU-V2-DUI-0001",
+            "DUI.DMP.01.01.01 equivalence:NRU-V2-DUI-0001",
+            "DUI.PSC.01.01.01 equivalence:NRU-V2-DUI-0001",
+            "DUI.SSI.01.01.01 equivalence:NRU-V2-DUI-0001",
+            "DUI.ANN.01.01.01 equivalence:NRU-V2-DUI-0001",
+            "DUI.PA.01.01.01 equivalence:NRU-V2-DUI-0001",
+            "DUI.PA.02.01.01 equivalence:NRU-V2-DUI-0001",
+        ],
+        false,
+    );
+}
+
+#[test]
+fn case_2b_medi20_new_profile_and_two_new_components() {
+    // PH avec DO was not covered by Medi10 (PA): its rows are deposited;
+    // SSI is reopened by SecuLog; OrientaLink's chapter (Accompagnement,
+    // PA rows) is out of scope for PH avec DO, which an alert says.
+    let p = project();
+    let index = EquivalenceIndex::new(&p.equivalences);
+    let o = run(&p, &index, "2b-medi20");
+    assert_eq!(
+        deposits(&o),
+        ["DUI.SSI.01.01.01 composant:SecuLog", "DUI.PH.01.01.01"]
+    );
+    assert_eq!(
+        masked(&o),
+        [
+            "DUI.INS.01.01.01 equivalence:NRU-V2-DUI-0001",
+            "DUI.INS.01.01.02 equivalence:NRU-V2-DUI-0001",
+            "DUI.INS.02.01.01 equivalence:NRU-V2-DUI-0001",
+            "DUI.DMP.01.01.01 equivalence:NRU-V2-DUI-0001",
+            "DUI.PSC.01.01.01 equivalence:NRU-V2-DUI-0001",
+            "DUI.ANN.01.01.01 equivalence:NRU-V2-DUI-0001",
+        ]
+    );
+    assert_eq!(
+        o.attestation,
+        ["nouveaux composants : OrientaLink, SecuLog"]
+    );
+    assert_eq!(
+        o.alertes,
+        ["le composant « OrientaLink » impacte un chapitre dont aucune preuve ne concerne les profils demandés"]
+    );
+}
+
+#[test]
+fn deadlines_and_alerts_follow_the_reference_date() {
+    let p = project();
+    let index = EquivalenceIndex::new(&p.equivalences);
+    let c = p.candidature("cas1").unwrap();
+    let at = |y, m, d| {
+        evaluate(c, &p, &index, NaiveDate::from_ymd_opt(y, m, d).unwrap())
+            .unwrap()
+            .alertes
+    };
+    assert!(at(2026, 9, 30).is_empty());
+    assert_eq!(at(2026, 10, 2).len(), 1);
+    assert!(at(2027, 10, 2)
+        .iter()
+        .any(|a| a.contains("NRU de la solution racine devait être déclaré avant la Date 2")));
+    assert!(at(2028, 3, 16)[0].starts_with("Date 3 dépassée"));
+    let o = evaluate(c, &p, &index, reference()).unwrap();
+    let json = segurdoc::render::preuves::json(&o);
+    assert!(json.contains("\"date3\": \"2028-03-15T12:00\""), "{json}");
+    assert!(
+        json.contains("\"derogatoire_jusqu_au\": \"2028-03-15T12:00\""),
+        "CNDA row of cas1: {json}"
+    );
+}
+
+// ---- Errors (R2, R3, R9) -------------------------------------------------
+
+/// The fixture with one more candidature; `check`'s diagnostics for it.
+fn check_with(yaml: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    crate::check::copy_tree(&fixture().join("data"), &dir.path().join("data"));
+    std::fs::write(dir.path().join("data/candidatures/zz-erreur.yaml"), yaml).unwrap();
+    let checked = segurdoc::check_project(dir.path()).unwrap();
+    let prefix = format!("{}/", dir.path().display());
+    checked.diagnostics.render().replace(&prefix, "")
+}
+
+fn candidature_yaml(
+    profils: &str,
+    version: &str,
+    composant: &str,
+    heritage: &str,
+    equivalence: &str,
+) -> String {
+    format!(
+        "dispositif: MS-DUI\nprofils: [{profils}]\nediteur:\n  raison_sociale: Alpha Santé SAS\n  siret: \"79045612300013\"\nsolution:\n  nom: Alpha Erreur\n  version: \"{version}\"\n  composant_principal: {composant}\nnoms_commerciaux:\n  - {{ nom: Alpha Erreur, nil: L0999, version: \"{version}\" }}\nheritage: [{heritage}]\nequivalence: {equivalence}\n"
+    )
+}
+
+#[test]
+fn rule_violations_are_errors_naming_the_file_and_key() {
+    let cases = [
+        (
+            "heritage-vague-2",
+            candidature_yaml("PA", "9.0", "ALPHA-CORE", "NRU-V2-DPI-0001", "null"),
+        ),
+        (
+            "heritage-hors-dsr",
+            candidature_yaml("PA", "9.0", "ALPHA-CORE", "NRU-V1-DPI-0001", "null"),
+        ),
+        (
+            "heritage-deux-ms2",
+            candidature_yaml(
+                "PDE",
+                "9.0",
+                "ALPHA-CORE",
+                "NRU-V1-MS2-0001, NRU-V1-MS2-0002",
+                "null",
+            ),
+        ),
+        (
+            "heritage-inconnu",
+            candidature_yaml("PA", "9.0", "ALPHA-CORE", "NRU-V1-MS9-0001", "null"),
+        ),
+        (
+            "racine-vague-1",
+            candidature_yaml("PA", "9.0", "ALPHA-CORE", "", "NRU-V1-MS1-0001"),
+        ),
+        (
+            "racine-en-cours",
+            candidature_yaml("PA", "9.0", "ALPHA-CORE", "", "NRU-V2-DPI-0003"),
+        ),
+        (
+            "racine-autre-composant",
+            candidature_yaml("PA", "9.0", "ALPHA-CORE", "", "NRU-V2-DPI-0004"),
+        ),
+        (
+            "racine-version-superieure",
+            candidature_yaml("PA", "5.9", "ALPHA-CORE", "", "NRU-V2-DPI-0005"),
+        ),
+        (
+            "deux-racines",
+            candidature_yaml(
+                "PA",
+                "9.0",
+                "ALPHA-CORE",
+                "",
+                "[NRU-V2-DPI-0001, NRU-V2-DPI-0002]",
+            ),
+        ),
+        (
+            "profil-inconnu",
+            candidature_yaml("PX", "9.0", "ALPHA-CORE", "", "null"),
+        ),
+    ];
+    let mut all = String::new();
+    for (name, yaml) in cases {
+        let out = check_with(&yaml);
+        assert!(out.contains("zz-erreur.yaml:"), "{name}: {out}");
+        all.push_str(&format!("--- {name}\n{out}"));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn a_new_component_must_name_a_chapter_of_the_rem() {
+    let mut yaml = candidature_yaml("PA", "9.0", "ALPHA-CORE", "", "null");
+    yaml = yaml.replace(
+        "  composant_principal: ALPHA-CORE\n",
+        "  composant_principal: ALPHA-CORE\n  composants_additionnels:\n    - { nom: X, nouveau: true, chapitres: [INSS] }\n    - { nom: Y, nouveau: true }\n",
+    );
+    insta::assert_snapshot!(check_with(&yaml), @r"
+    data/candidatures/zz-erreur.yaml:11:44: error: chapitre « INSS » absent du REM MS-DUI 1.0 (composant « X »)
+      = aide : vouliez-vous dire « INS » ?
+    data/candidatures/zz-erreur.yaml:12:26: warning: composant nouveau « Y » sans « chapitres » : aucun chapitre ne sera redemandé à cause de lui (R4)
+    ");
+}
+
+// ---- Laws -----------------------------------------------------------------
+
+fn profiles_strategy() -> impl Strategy<Value = Vec<&'static str>> {
+    proptest::sample::subsequence(vec!["PA", "PH avec DO", "PDE", "AHI"], 0..=4)
+}
+
+fn chapters_strategy() -> impl Strategy<Value = Vec<&'static str>> {
+    proptest::sample::subsequence(
+        vec![
+            "INS",
+            "DMP",
+            "PSC",
+            "SSI",
+            "Annuaire",
+            "Accompagnement",
+            "Enfance",
+        ],
+        0..=3,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// R4: a row of an impacted chapter is never masked by héritage or
+    /// équivalence (only R6 takes it out: an exempt profile is not concerned
+    /// by EDC PSC, whatever the components).
+    #[test]
+    fn rows_of_impacted_chapters_are_never_masked(
+        profils in profiles_strategy(),
+        chapters in chapters_strategy(),
+        root in proptest::sample::select(vec!["NRU-V2-DPI-0001", "NRU-V2-DPI-0002"]),
+        heritage in proptest::bool::ANY,
+    ) {
+        let p = project();
+        let index = EquivalenceIndex::new(&p.equivalences);
+        let mut c = p.candidature("cas2").unwrap().clone();
+        c.profils = profils.iter().map(|s| Profile::new(s)).collect();
+        c.solution.composants_additionnels[0].chapitres = chapters.iter().map(|s| (*s).to_owned()).collect();
+        c.solution.composants_additionnels[0].nouveau = !chapters.is_empty();
+        c.equivalence = Some(Nru::parse(root).unwrap());
+        c.heritage = if heritage { vec![Nru::parse("NRU-V1-MS2-0001").unwrap()] } else { vec![] };
+        let o = evaluate(&c, &p, &index, reference()).unwrap();
+        for m in &o.masquees {
+            prop_assert!(
+                !chapters.contains(&m.row.chapitre.as_str()) || m.mask == segurdoc::rules::Mask::HorsEdcPsc,
+                "{} masked ({}) though its chapter is impacted", m.row.preuve_id, m.mask
+            );
+        }
+    }
+
+    /// Citing a root NRU never adds a proof to deposit.
+    #[test]
+    fn a_root_nru_never_adds_a_proof(
+        profils in profiles_strategy(),
+        chapters in chapters_strategy(),
+        root in proptest::sample::select(vec!["NRU-V2-DPI-0001", "NRU-V2-DPI-0002"]),
+    ) {
+        let p = project();
+        let index = EquivalenceIndex::new(&p.equivalences);
+        let mut c = p.candidature("cas2").unwrap().clone();
+        c.profils = profils.iter().map(|s| Profile::new(s)).collect();
+        c.solution.composants_additionnels[0].chapitres = chapters.iter().map(|s| (*s).to_owned()).collect();
+        c.solution.composants_additionnels[0].nouveau = !chapters.is_empty();
+        c.equivalence = None;
+        let without: BTreeSet<(String, Option<String>)> = evaluate(&c, &p, &index, reference()).unwrap()
+            .a_deposer.iter().map(|e| (e.row.preuve_id.clone(), e.nil.map(str::to_owned))).collect();
+        c.equivalence = Some(Nru::parse(root).unwrap());
+        let with: BTreeSet<(String, Option<String>)> = evaluate(&c, &p, &index, reference()).unwrap()
+            .a_deposer.iter().map(|e| (e.row.preuve_id.clone(), e.nil.map(str::to_owned))).collect();
+        prop_assert!(with.is_subset(&without), "added: {:?}", with.difference(&without).collect::<Vec<_>>());
+    }
+
+    /// Reordering the equivalence groups, their members and the registry
+    /// changes nothing.
+    #[test]
+    fn results_do_not_depend_on_file_order(seed in proptest::num::u64::ANY) {
+        let p = project();
+        let mut shuffled = p.clone();
+        let mut state = seed | 1;
+        let mut next = move |n: usize| { state ^= state << 13; state ^= state >> 7; state ^= state << 17; (state % n as u64) as usize };
+        for list in &mut shuffled.equivalences {
+            for i in (1..list.groups.len()).rev() { let j = next(i + 1); list.groups.swap(i, j); }
+            for g in &mut list.groups {
+                for i in (1..g.members.len()).rev() { let j = next(i + 1); g.members.swap(i, j); }
+            }
+        }
+        let refs = &mut shuffled.registry.referencements;
+        for i in (1..refs.len()).rev() { let j = next(i + 1); refs.swap(i, j); }
+        let a_index = EquivalenceIndex::new(&p.equivalences);
+        let b_index = EquivalenceIndex::new(&shuffled.equivalences);
+        for c in &p.candidatures {
+            let a = evaluate(c, &p, &a_index, reference()).unwrap();
+            let b = evaluate(c, &shuffled, &b_index, reference()).unwrap();
+            prop_assert_eq!(segurdoc::render::preuves::json(&a), segurdoc::render::preuves::json(&b));
+        }
+    }
+}
