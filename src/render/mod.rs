@@ -27,6 +27,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/equivalences.html"),
     ),
     (
+        "candidatures.html",
+        include_str!("../../templates/candidatures.html"),
+    ),
+    (
+        "candidature.html",
+        include_str!("../../templates/candidature.html"),
+    ),
+    (
         "equivalence-pair.html",
         include_str!("../../templates/equivalence-pair.html"),
     ),

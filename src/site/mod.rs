@@ -178,6 +178,8 @@ enum Job<'a> {
     Equivalences,
     Pair(&'a (DispositifCode, DispositifCode)),
     Content(usize),
+    Candidatures,
+    Candidature(usize),
     Assets,
     Search,
 }
@@ -195,6 +197,8 @@ struct Plan<'a> {
     nav: Vec<(String, String, String)>,
     build_date: String,
     date_iso: String,
+    /// The proof engine's answer for every candidature, in file order.
+    outcomes: Vec<crate::rules::Outcome<'a>>,
 }
 
 /// Ids the guide template uses itself; requirement anchors avoid them.
@@ -291,6 +295,10 @@ impl<'a> Plan<'a> {
         let mut reserved: BTreeSet<String> = BTreeSet::new();
         reserved.insert("index.html".to_owned());
         reserved.insert("equivalences/index.html".to_owned());
+        reserved.insert("candidatures/index.html".to_owned());
+        for c in &project.candidatures {
+            reserved.insert(format!("candidatures/{}/index.html", c.id));
+        }
         for g in guides.values() {
             reserved.insert(g.url());
         }
@@ -363,6 +371,28 @@ impl<'a> Plan<'a> {
             return None;
         }
 
+        // The proof engine, once per candidature, against the build's date.
+        let engine_index = EquivalenceIndex::new(&project.equivalences);
+        let evaluated: Vec<_> = project
+            .candidatures
+            .par_iter()
+            .map(|c| crate::rules::evaluate(c, project, &engine_index, date))
+            .collect();
+        let mut outcomes = Vec::new();
+        for result in evaluated {
+            match result {
+                Ok(o) => outcomes.push(o),
+                Err(errors) => {
+                    for e in errors {
+                        diags.push(e);
+                    }
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
         let page_index = pages
             .iter()
             .enumerate()
@@ -382,6 +412,13 @@ impl<'a> Plan<'a> {
                 "Équivalences".to_owned(),
                 "equivalences/index.html".to_owned(),
                 "equivalences/".to_owned(),
+            ));
+        }
+        if !project.candidatures.is_empty() {
+            nav.push((
+                "Candidatures".to_owned(),
+                "candidatures/index.html".to_owned(),
+                "candidatures/".to_owned(),
             ));
         }
         let mut top: Vec<&PageEntry<'_>> = pages
@@ -405,6 +442,7 @@ impl<'a> Plan<'a> {
             nav,
             build_date: french::date(date),
             date_iso: date.format("%Y-%m-%d").to_string(),
+            outcomes,
         })
     }
 
@@ -421,6 +459,10 @@ impl<'a> Plan<'a> {
             jobs.extend(self.index.pairs().keys().map(Job::Pair));
         }
         jobs.extend((0..self.pages.len()).map(Job::Content));
+        if !self.outcomes.is_empty() {
+            jobs.push(Job::Candidatures);
+            jobs.extend((0..self.outcomes.len()).map(Job::Candidature));
+        }
         jobs
     }
 
@@ -432,6 +474,8 @@ impl<'a> Plan<'a> {
             Job::Equivalences => self.equivalences(),
             Job::Pair(key) => self.pair(key),
             Job::Content(i) => self.content(&self.pages[*i]),
+            Job::Candidatures => self.candidatures(),
+            Job::Candidature(i) => self.candidature(&self.outcomes[*i]),
             Job::Assets => Ok(self.assets()),
             Job::Search => Ok(self.search()),
         }
@@ -1085,6 +1129,279 @@ impl<'a> Plan<'a> {
         Ok(vec![self.html(template, entry.output.clone(), &view)?])
     }
 
+    fn candidatures(&self) -> Result<Vec<OutputFile>, Diagnostic> {
+        let path = "candidatures/index.html";
+        let rows = self
+            .outcomes
+            .iter()
+            .map(|o| CandidatureRow {
+                url: format!("{}/index.html", o.candidature.id),
+                id: o.candidature.id.to_string(),
+                dispositif: o.dispositif.code.to_string(),
+                solution: format!(
+                    "{} {}",
+                    o.candidature.solution.nom, o.candidature.solution.version
+                ),
+                profils: o
+                    .profils
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                a_deposer: o.a_deposer.len(),
+                masquees: o.masquees.len(),
+                attestation: !o.attestation.is_empty(),
+            })
+            .collect();
+        let view = CandidaturesView {
+            layout: self.layout(
+                path,
+                "Candidatures",
+                Some("Les preuves à déposer par candidature"),
+                vec![Self::home_crumb()],
+            ),
+            rows,
+        };
+        Ok(vec![self.html(
+            "candidatures.html",
+            path.to_owned(),
+            &view,
+        )?])
+    }
+
+    fn candidature(&self, o: &crate::rules::Outcome<'_>) -> Result<Vec<OutputFile>, Diagnostic> {
+        use crate::rules::Mask;
+        let c = o.candidature;
+        let dir = format!("candidatures/{}/", c.id);
+        let path = format!("{dir}index.html");
+        let guide = format!(
+            "{}dispositifs/{}/index.html",
+            root_of(&path),
+            o.dispositif.code
+        );
+        let proof_url = |id: &str| {
+            let anchor = self
+                .guides
+                .get(&o.dispositif.code)
+                .and_then(|g| g.anchors.get(id))
+                .map_or(id, String::as_str);
+            format!("{guide}#{anchor}")
+        };
+        let refs = |r: &crate::model::Referencement| RefView {
+            nru: r.nru.to_string(),
+            dispositif: r.dispositif.to_string(),
+            solution: r.solution.clone(),
+            version: r.version.to_string(),
+            profils: r
+                .profils
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let mut chapters: Vec<ChapterCounts> = Vec::new();
+        for title in o.rem.chapters() {
+            let mut counts = CountsView {
+                a_deposer: o
+                    .a_deposer
+                    .iter()
+                    .filter(|e| e.row.chapitre == title)
+                    .count(),
+                ..CountsView::default()
+            };
+            for m in o.masquees.iter().filter(|m| m.row.chapitre == title) {
+                match m.mask {
+                    Mask::Heritage(_) => counts.heritage += 1,
+                    Mask::Equivalence { .. } => counts.equivalence += 1,
+                    Mask::HorsEdcPsc => counts.hors_edc_psc += 1,
+                }
+            }
+            if counts.a_deposer + counts.heritage + counts.equivalence + counts.hors_edc_psc > 0 {
+                chapters.push(ChapterCounts {
+                    anchor: (counts.a_deposer > 0)
+                        .then(|| format!("deposer-{}", markdown::slug(title))),
+                    title: title.to_owned(),
+                    counts,
+                });
+            }
+        }
+        let (h, e, x) = crate::render::preuves::masked_counts(o);
+        let totals = CountsView {
+            a_deposer: o.a_deposer.len(),
+            heritage: h,
+            equivalence: e,
+            hors_edc_psc: x,
+        };
+        let deposit_groups = chapters
+            .iter()
+            .filter_map(|ch| {
+                let anchor = ch.anchor.clone()?;
+                Some(DepositGroup {
+                    title: ch.title.clone(),
+                    anchor,
+                    entries: o
+                        .a_deposer
+                        .iter()
+                        .filter(|e| e.row.chapitre == ch.title)
+                        .map(|e| DepositView {
+                            preuve: e.row.preuve_id.clone(),
+                            url: proof_url(&e.row.preuve_id),
+                            exigence: e.row.exigence_id.clone(),
+                            text_html: markdown::cell_html(&e.row.preuve),
+                            source: e.row.source.as_str(),
+                            nil: e.nil.map(str::to_owned),
+                            motif: match &e.motif {
+                                crate::rules::Motif::Nominal => "—".to_owned(),
+                                crate::rules::Motif::Composant(n) => format!("composant {n}"),
+                            },
+                            derogation: o
+                                .echeances
+                                .and_then(|d| d.derogation(e.row.source))
+                                .map(french::datetime),
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        let masked = o
+            .masquees
+            .iter()
+            .map(|m| MaskedView {
+                preuve: m.row.preuve_id.clone(),
+                url: proof_url(&m.row.preuve_id),
+                chapitre: m.row.chapitre.clone(),
+                reason: match &m.mask {
+                    Mask::Heritage(nru) => format!("héritage ({nru})"),
+                    Mask::Equivalence { nru, .. } => format!("équivalence ({nru})"),
+                    Mask::HorsEdcPsc => "profil hors EDC PSC".to_owned(),
+                },
+                common: match &m.mask {
+                    Mask::Equivalence {
+                        requirement: (code, id),
+                        ..
+                    } => Some(EquivalentView {
+                        code: code.to_string(),
+                        id: id.clone(),
+                        url: self.requirement_url(code, id, &path),
+                    }),
+                    _ => None,
+                },
+            })
+            .collect();
+        let deadlines = o
+            .echeances
+            .map(|e| {
+                [
+                    (
+                        "Date 1",
+                        e.date1,
+                        "dossier administratif et éligibilité soumis",
+                    ),
+                    (
+                        "Date 2",
+                        e.date2,
+                        "dossier de preuves complet soumis ; NRU de la solution racine déclaré",
+                    ),
+                    (
+                        "Date 3",
+                        e.date3,
+                        "fin des échanges et des preuves dérogatoires",
+                    ),
+                ]
+                .into_iter()
+                .map(|(name, date, what)| DeadlineView {
+                    name,
+                    date: french::datetime(date),
+                    what,
+                    passed: date.date() < e.reference,
+                })
+                .collect()
+            })
+            .unwrap_or_default();
+        let composants = c
+            .solution
+            .proxy_esante
+            .iter()
+            .map(|k| ("Proxy e-santé", k))
+            .chain(
+                c.solution
+                    .composants_additionnels
+                    .iter()
+                    .map(|k| ("Composant additionnel", k)),
+            )
+            .map(|(kind, k)| ComponentView {
+                kind,
+                nom: k.nom.clone(),
+                editeur: k.editeur.clone(),
+                nouveau: k.nouveau,
+                chapitres: k.chapitres.join(" ; "),
+            })
+            .collect();
+        let title = format!("Candidature {} — {}", c.id, c.solution.nom);
+        let view = CandidatureView {
+            layout: self.layout(
+                &path,
+                &title,
+                Some("Preuves à déposer, preuves non redemandées, documents et échéances"),
+                vec![
+                    Self::home_crumb(),
+                    Link {
+                        title: "Candidatures".to_owned(),
+                        url: "candidatures/index.html".to_owned(),
+                    },
+                ],
+            ),
+            id: c.id.to_string(),
+            dispositif: format!("{} — {}", o.dispositif.code, o.dispositif.nom),
+            guide_url: guide.clone(),
+            rem_version: o.rem.version.to_string(),
+            editeur: c.editeur.raison_sociale.clone(),
+            solution: c.solution.nom.clone(),
+            version: c.solution.version.to_string(),
+            composant_principal: c.solution.composant_principal.clone(),
+            profils: o
+                .profils
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            composants,
+            noms: c
+                .noms_commerciaux
+                .iter()
+                .map(|n| NameView {
+                    nom: n.nom.clone(),
+                    nil: n.nil.clone(),
+                    version: n.version.to_string(),
+                })
+                .collect(),
+            racine: o.racine.map(refs),
+            heritage: o.heritage.iter().map(|r| refs(r)).collect(),
+            totals,
+            chapters,
+            deposit_groups,
+            masked,
+            attestation: o.attestation.clone(),
+            deadlines,
+            reference: o
+                .echeances
+                .map(|e| french::date(e.reference))
+                .unwrap_or_default(),
+            alertes: o.alertes.clone(),
+        };
+        Ok(vec![
+            self.html("candidature.html", path, &view)?,
+            OutputFile {
+                path: format!("{dir}preuves.json"),
+                bytes: crate::render::preuves::json(o).into_bytes(),
+            },
+            OutputFile {
+                path: format!("{dir}preuves.csv"),
+                bytes: crate::render::preuves::csv(o),
+            },
+        ])
+    }
+
     fn assets(&self) -> Vec<OutputFile> {
         let mut files: BTreeMap<String, Vec<u8>> = render::DEFAULT_ASSETS
             .iter()
@@ -1149,6 +1466,25 @@ impl<'a> Plan<'a> {
                 k: "equivalence",
                 d: None,
                 x: String::new(),
+            });
+        }
+        for o in &self.outcomes {
+            let c = o.candidature;
+            entries.push(SearchEntry {
+                t: format!("Candidature {}", c.id),
+                u: format!("candidatures/{}/index.html", c.id),
+                k: "candidature",
+                d: Some(o.dispositif.code.to_string()),
+                x: format!(
+                    "{} {} — {}",
+                    c.solution.nom,
+                    c.solution.version,
+                    c.noms_commerciaux
+                        .iter()
+                        .map(|n| n.nom.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             });
         }
         for p in &self.pages {

@@ -429,3 +429,207 @@ pub struct ContentView {
     /// Pages of the section (sections only).
     pub children: Vec<PageLink>,
 }
+
+/// `candidatures.html`: the index of candidatures.
+#[derive(Debug, Serialize)]
+pub struct CandidaturesView {
+    /// Shared layout.
+    pub layout: Layout,
+    /// One row per candidature.
+    pub rows: Vec<CandidatureRow>,
+}
+
+/// A candidature in the index.
+#[derive(Debug, Serialize)]
+pub struct CandidatureRow {
+    /// Page.
+    pub url: String,
+    /// Id.
+    pub id: String,
+    /// Dispositif.
+    pub dispositif: String,
+    /// Solution and version.
+    pub solution: String,
+    /// Profiles.
+    pub profils: String,
+    /// Proofs to deposit.
+    pub a_deposer: usize,
+    /// Proofs not asked.
+    pub masquees: usize,
+    /// Whether an attestation sur l'honneur is required.
+    pub attestation: bool,
+}
+
+/// `candidature.html`: the checklist a vendor works from.
+#[derive(Debug, Serialize)]
+pub struct CandidatureView {
+    /// Shared layout.
+    pub layout: Layout,
+    /// Id.
+    pub id: String,
+    /// Dispositif code and name.
+    pub dispositif: String,
+    /// Its guide.
+    pub guide_url: String,
+    /// REM release.
+    pub rem_version: String,
+    /// Éditeur.
+    pub editeur: String,
+    /// Solution name.
+    pub solution: String,
+    /// Candidate version.
+    pub version: String,
+    /// Composant principal.
+    pub composant_principal: String,
+    /// Profiles, `Général` first.
+    pub profils: String,
+    /// Proxy and additional components.
+    pub composants: Vec<ComponentView>,
+    /// Commercial names.
+    pub noms: Vec<NameView>,
+    /// Root référencement.
+    pub racine: Option<RefView>,
+    /// Vague 1 référencements.
+    pub heritage: Vec<RefView>,
+    /// Totals.
+    pub totals: CountsView,
+    /// Counts per chapter.
+    pub chapters: Vec<ChapterCounts>,
+    /// Proofs to deposit, by chapter.
+    pub deposit_groups: Vec<DepositGroup>,
+    /// Proofs not asked.
+    pub masked: Vec<MaskedView>,
+    /// Reasons for the attestation sur l'honneur (empty: not required).
+    pub attestation: Vec<String>,
+    /// Deadlines.
+    pub deadlines: Vec<DeadlineView>,
+    /// Reference date of the deadlines.
+    pub reference: String,
+    /// Alerts.
+    pub alertes: Vec<String>,
+}
+
+/// A component of the solution.
+#[derive(Debug, Serialize)]
+pub struct ComponentView {
+    /// `Proxy e-santé` or `Composant additionnel`.
+    pub kind: &'static str,
+    /// Name.
+    pub nom: String,
+    /// Its editor.
+    pub editeur: Option<String>,
+    /// New (R4).
+    pub nouveau: bool,
+    /// Chapters it impacts.
+    pub chapitres: String,
+}
+
+/// A commercial name.
+#[derive(Debug, Serialize)]
+pub struct NameView {
+    /// Name.
+    pub nom: String,
+    /// NIL.
+    pub nil: String,
+    /// Version technique.
+    pub version: String,
+}
+
+/// A référencement cited.
+#[derive(Debug, Serialize)]
+pub struct RefView {
+    /// NRU.
+    pub nru: String,
+    /// Dispositif.
+    pub dispositif: String,
+    /// Solution.
+    pub solution: String,
+    /// Version.
+    pub version: String,
+    /// Profiles covered.
+    pub profils: String,
+}
+
+/// Counts of a chapter (or of all).
+#[derive(Debug, Default, Serialize)]
+pub struct CountsView {
+    /// Entries to deposit.
+    pub a_deposer: usize,
+    /// Masked by héritage.
+    pub heritage: usize,
+    /// Masked by équivalence.
+    pub equivalence: usize,
+    /// Masked by the EDC PSC exemption.
+    pub hors_edc_psc: usize,
+}
+
+/// Counts of one chapter.
+#[derive(Debug, Serialize)]
+pub struct ChapterCounts {
+    /// Chapter.
+    pub title: String,
+    /// Anchor of its group below.
+    pub anchor: Option<String>,
+    /// Counts.
+    pub counts: CountsView,
+}
+
+/// Proofs to deposit in one chapter.
+#[derive(Debug, Serialize)]
+pub struct DepositGroup {
+    /// Chapter.
+    pub title: String,
+    /// Anchor.
+    pub anchor: String,
+    /// Entries.
+    pub entries: Vec<DepositView>,
+}
+
+/// One proof to deposit.
+#[derive(Debug, Serialize)]
+pub struct DepositView {
+    /// Proof number.
+    pub preuve: String,
+    /// Link to it in the guide.
+    pub url: String,
+    /// Requirement.
+    pub exigence: String,
+    /// Expected proof.
+    pub text_html: String,
+    /// Guichet.
+    pub source: &'static str,
+    /// NIL (CNDA).
+    pub nil: Option<String>,
+    /// `nominal` or the component.
+    pub motif: String,
+    /// Derogatory proof accepted until.
+    pub derogation: Option<String>,
+}
+
+/// One proof not asked.
+#[derive(Debug, Serialize)]
+pub struct MaskedView {
+    /// Proof number.
+    pub preuve: String,
+    /// Link to it in the guide.
+    pub url: String,
+    /// Chapter.
+    pub chapitre: String,
+    /// Reason, in words.
+    pub reason: String,
+    /// The equivalent requirement, for équivalence.
+    pub common: Option<EquivalentView>,
+}
+
+/// One deadline.
+#[derive(Debug, Serialize)]
+pub struct DeadlineView {
+    /// `Date 1`.
+    pub name: &'static str,
+    /// When.
+    pub date: String,
+    /// What is due.
+    pub what: &'static str,
+    /// Passed at the reference date.
+    pub passed: bool,
+}

@@ -16,7 +16,7 @@
     var status = box.querySelector(".search-status");
     var index = null;
     var loading = false;
-    var kinds = { exigence: "Exigence", preuve: "Preuve", page: "Page", dispositif: "Dispositif", equivalence: "Équivalence" };
+    var kinds = { exigence: "Exigence", preuve: "Preuve", page: "Page", dispositif: "Dispositif", equivalence: "Équivalence", candidature: "Candidature" };
     box.hidden = false;
 
     function prepare(entries) {

@@ -563,3 +563,137 @@ proptest! {
         }
     }
 }
+
+// ---- The command --------------------------------------------------------
+
+fn preuves(args: &[&str]) -> (i32, String, String) {
+    crate::check::run_binary(fixture(), &[&["preuves"], args].concat())
+}
+
+#[test]
+fn preuves_text_is_a_checklist_by_chapter() {
+    let (code, stdout, stderr) = preuves(&["cas2", "--date", "2026-10-15"]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn preuves_json_has_the_shape_of_formats_md() {
+    let (code, stdout, _) = preuves(&["cas3", "--format", "json", "--date", "2026-06-01"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    // Top-level keys in the order FORMATS.md writes them.
+    let positions: Vec<usize> = [
+        "candidature",
+        "dispositif",
+        "rem_version",
+        "profils",
+        "a_deposer",
+        "masquees",
+        "documents",
+        "echeances",
+        "alertes",
+    ]
+    .iter()
+    .map(|k| {
+        stdout
+            .find(&format!("\n  \"{k}\":"))
+            .unwrap_or_else(|| panic!("no key {k}"))
+    })
+    .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    assert_eq!(v.as_object().unwrap().len(), 9);
+    assert_eq!(v["candidature"], "cas3");
+    assert_eq!(v["profils"], serde_json::json!(["Général", "PDE"]));
+    assert_eq!(
+        v["documents"],
+        serde_json::json!(["attestation_sur_l_honneur"])
+    );
+    let first = &v["a_deposer"][0];
+    assert_eq!(first["preuve"], "DUI.INS.01.01.01");
+    assert_eq!(first["nil"], "L0001");
+    assert_eq!(first["source"], "CNDA");
+    assert_eq!(first["motif"], "composant:IdentiPlus");
+    assert_eq!(first["perimetre"], "Vague 1");
+    // A masked CNDA row is listed once, without NIL.
+    let dmp = v["masquees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["preuve"] == "DUI.DMP.01.01.01")
+        .unwrap();
+    assert!(dmp.get("nil").is_none());
+    assert_eq!(dmp["motif"], "heritage:NRU-V1-MS2-0001");
+    let psc = v["masquees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["preuve"] == "DUI.PSC.01.01.01")
+        .unwrap();
+    assert_eq!(psc["exigence_commune"], "HOP-DPI:DPI.PSC.01");
+    assert_eq!(v["echeances"]["date2"], "2027-10-01T12:00");
+}
+
+#[test]
+fn preuves_csv_lists_deposits_then_masked() {
+    let (code, stdout, _) = preuves(&["ahi", "--format", "csv", "--date", "2026-06-01"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = stdout.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "Statut;N° preuve;ID;Chapitre;Profil;Périmètre;Source;NIL;Motif;Exigence commune;Preuve dérogatoire jusqu'au");
+    assert_eq!(lines[1], "à déposer;DUI.INS.01.01.01;DUI.INS.01;INS;Général;Vague 1;CNDA;L0001;nominal;;2028-03-15T12:00");
+    assert_eq!(
+        lines.last().unwrap(),
+        &"masquée;DUI.PSC.01.01.01;DUI.PSC.01;PSC;Général;Vague 2;EDC PSC;;hors-edc-psc;;"
+    );
+    assert_eq!(lines.len(), 1 + 7 + 1);
+}
+
+#[test]
+fn preuves_takes_a_path_inside_or_outside_the_project() {
+    let by_id = preuves(&["cas1", "--format", "json", "--date", "2026-06-01"]);
+    let file = fixture().join("data/candidatures/cas1.yaml");
+    let by_path = preuves(&[
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+        "--date",
+        "2026-06-01",
+    ]);
+    assert_eq!(by_id, by_path);
+    // A draft kept elsewhere is checked against the project's data.
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("brouillon.yaml");
+    std::fs::write(
+        &draft,
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("NRU-V2-DPI-0001", "NRU-V2-DPI-0003"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = preuves(&[draft.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stderr.contains(
+            "brouillon.yaml:17:14: error: NRU-V2-DPI-0003 (Alpha DPI 4) a le statut « En cours »"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn preuves_usage_errors() {
+    let (code, _, stderr) = preuves(&["cas4"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("candidature « cas4 » introuvable"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("vouliez-vous dire « cas1 » ?")
+            || stderr.contains("vouliez-vous dire « cas2 » ?")
+            || stderr.contains("vouliez-vous dire « cas3 » ?"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = preuves(&["cas1", "--date", "15/13/2026"]);
+    assert_eq!(code, 2, "{stderr}");
+}

@@ -168,6 +168,10 @@ fn sample_site_has_the_layout_of_formats_md_and_no_broken_link() {
         "equivalences/HOP-DPI--MS-DUI.csv",
         "parcours/index.html",
         "parcours/preuves-derogatoires/index.html",
+        "candidatures/index.html",
+        "candidatures/medi20-ms-ph/index.html",
+        "candidatures/medi20-ms-ph/preuves.json",
+        "candidatures/medi20-ms-ph/preuves.csv",
         "search-index.json",
         "sitemap.xml",
         "assets/style.css",
@@ -180,6 +184,10 @@ fn sample_site_has_the_layout_of_formats_md_and_no_broken_link() {
     assert!(!out.join("equivalences/MS-DUI--HOP-DPI.html").exists());
     let checked = assert_links_resolve(&out);
     assert!(checked > 1000, "only {checked} links checked");
+    // The checklist's JSON is the command's, at the build's date.
+    let (code, json, _) = run_binary(project.path(), &["preuves", "medi20-ms-ph", "--format", "json", "--date", "2026-09-21"]);
+    assert_eq!(code, 0);
+    assert_eq!(std::fs::read_to_string(out.join("candidatures/medi20-ms-ph/preuves.json")).unwrap(), json);
 }
 
 #[test]
