@@ -71,6 +71,27 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
     },
+    /// Génère un projet de test de grande taille (benchmarks).
+    #[command(hide = true)]
+    Corpus {
+        /// Dossier à créer.
+        dir: PathBuf,
+        /// Dispositifs de vague 2.
+        #[arg(long, default_value_t = 20)]
+        dispositifs: usize,
+        /// Preuves par publication de REM.
+        #[arg(long, default_value_t = 1500)]
+        preuves: usize,
+        /// Publications par REM.
+        #[arg(long, default_value_t = 2)]
+        publications: usize,
+        /// Candidatures.
+        #[arg(long, default_value_t = 2000)]
+        candidatures: usize,
+        /// Pages Markdown dans content/.
+        #[arg(long, default_value_t = 0)]
+        pages: usize,
+    },
     /// Construit le site, le sert sur 127.0.0.1 et le reconstruit à chaque modification.
     Serve {
         /// Port d'écoute.
@@ -140,6 +161,29 @@ fn run(args: &Args) -> u8 {
         Command::Attestation { .. } => not_yet("attestation", 5),
         Command::Convention { .. } => not_yet("convention", 5),
         Command::Diff { .. } => not_yet("diff", 6),
+        Command::Corpus {
+            dir,
+            dispositifs,
+            preuves,
+            publications,
+            candidatures,
+            pages,
+        } => {
+            let spec = crate::corpus::Spec {
+                dispositifs: *dispositifs,
+                proofs: *preuves,
+                releases: *publications,
+                candidatures: *candidatures,
+                pages: *pages,
+            };
+            match crate::corpus::generate(dir, &spec) {
+                Ok(()) => exit::OK,
+                Err(err) => {
+                    eprintln!("error: {} : {err}", dir.display());
+                    exit::USAGE
+                }
+            }
+        }
         Command::Serve { port } => crate::serve::serve(&args.project, *port),
     }
 }
@@ -237,112 +281,122 @@ fn today() -> chrono::NaiveDate {
         .unwrap_or_default()
 }
 
-/// A candidature named on the command line, with the diagnostics that
-/// concern it and whether the rest of the project is sound.
+/// A candidature named on the command line, loaded with what it depends
+/// on, and the diagnostics that concern them.
 struct Resolved {
-    checked: crate::Checked,
-    /// Index in `checked.project.candidatures`, or the candidature read from
-    /// a file outside the project.
-    candidature: Result<usize, Box<crate::model::Candidature>>,
-    /// Diagnostics of the candidature's file, and of the data it depends on.
+    project: Project,
+    /// Index in `project.candidatures`.
+    index: usize,
+    /// Diagnostics of the candidature's file and of the data it depends on.
     diagnostics: Diagnostics,
 }
 
-/// Loads the project and finds CANDIDATURE: a YAML file (inside the project
-/// or not) or the id of one of the project's candidatures.
+/// Finds CANDIDATURE — a YAML file (inside the project or not) or the id of
+/// one of the project's candidatures — and loads only what it needs: the
+/// DSR, the lists, the registry and the current REMs of its dispositif and
+/// of its root solution's.
 fn resolve(args: &Args, arg: &str) -> Result<Resolved, u8> {
-    let checked = match crate::check_project(&args.project) {
+    let given = std::path::Path::new(arg);
+    let dir = args.project.join("data/candidatures");
+    let file = if given.is_file() {
+        Some(given.to_path_buf())
+    } else {
+        ["yaml", "yml"]
+            .iter()
+            .map(|ext| dir.join(format!("{arg}.{ext}")))
+            .find(|p| p.is_file())
+    };
+    if let Some(file) = file {
+        let loaded = match crate::ingest::load_scoped(
+            &args.project,
+            &crate::ingest::Scope::Candidature(file),
+        ) {
+            Ok(l) => l,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return Err(exit::USAGE);
+            }
+        };
+        let mut diagnostics = loaded.diagnostics;
+        let project = loaded.project;
+        // A file named after the id whose `id:` says otherwise is not it.
+        let matches = given.is_file()
+            || project
+                .candidatures
+                .first()
+                .is_some_and(|c| c.id.as_str() == arg);
+        if matches {
+            crate::validate::validate_scoped(&project, &mut diagnostics);
+            if let Some(c) = project.candidatures.first() {
+                let index = crate::model::EquivalenceIndex::new(&project.equivalences);
+                crate::validate::candidature(&project, &index, c, &mut diagnostics);
+            }
+            diagnostics.sort();
+            if project.candidatures.is_empty() {
+                eprint!("{}", diagnostics.render());
+                return Err(exit::INVALID);
+            }
+            return Ok(Resolved {
+                project,
+                index: 0,
+                diagnostics,
+            });
+        }
+    }
+    // An id declared inside some file: read them all.
+    let checked = match crate::check_data(&args.project) {
         Ok(c) => c,
         Err(err) => {
             eprintln!("error: {err}");
             return Err(exit::USAGE);
         }
     };
-    let path = std::path::Path::new(arg);
-    let candidature;
-    let mut external = None;
-    if path.is_file() {
-        let wanted = path.canonicalize().ok();
-        candidature = checked.project.candidatures.iter().position(|c| {
-            std::path::Path::new(&*c.file).canonicalize().ok() == wanted
-                || args.project.join(&*c.file).canonicalize().ok() == wanted
-        });
-        if candidature.is_none() {
-            let bytes = match std::fs::read(path) {
-                Ok(b) => b,
-                Err(err) => {
-                    eprintln!("error: {} : lecture impossible : {err}", path.display());
-                    return Err(exit::USAGE);
-                }
-            };
-            let shown: std::sync::Arc<str> = path.display().to_string().into();
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let mut diags = Diagnostics::new();
-            match crate::ingest::parse_candidature(&shown, &stem, &bytes, &mut diags) {
-                Some(c) => {
-                    let index = crate::model::EquivalenceIndex::new(&checked.project.equivalences);
-                    crate::validate::candidature(&checked.project, &index, &c, &mut diags);
-                    external = Some((Box::new(c), diags));
-                }
-                None => {
-                    eprint!("{}", diags.render());
-                    return Err(exit::INVALID);
-                }
-            }
-        }
-    } else {
-        candidature = checked
+    let Some(index) = checked
+        .project
+        .candidatures
+        .iter()
+        .position(|c| c.id.as_str() == arg)
+    else {
+        let ids: Vec<&str> = checked
             .project
             .candidatures
             .iter()
-            .position(|c| c.id.as_str() == arg);
-        if candidature.is_none() {
-            let ids: Vec<&str> = checked
-                .project
-                .candidatures
-                .iter()
-                .map(|c| c.id.as_str())
-                .collect();
-            eprintln!("error: candidature « {arg} » introuvable : ni un fichier, ni l'identifiant d'une candidature de {}", args.project.join("data/candidatures").display());
-            match crate::diag::did_you_mean(arg, ids.iter().copied()) {
-                Some(best) => eprintln!("  = aide : vouliez-vous dire « {best} » ?"),
-                None if !ids.is_empty() => {
-                    eprintln!("  = aide : candidatures du projet : {}", ids.join(", "))
-                }
-                None => {}
+            .map(|c| c.id.as_str())
+            .collect();
+        eprintln!(
+            "error: candidature « {arg} » introuvable : ni un fichier, ni l'identifiant d'une candidature de {}",
+            dir.display()
+        );
+        match crate::diag::did_you_mean(arg, ids.iter().copied()) {
+            Some(best) => eprintln!("  = aide : vouliez-vous dire « {best} » ?"),
+            None if !ids.is_empty() => {
+                eprintln!("  = aide : candidatures du projet : {}", ids.join(", "))
             }
-            return Err(exit::USAGE);
+            None => {}
         }
-    }
-    // The candidature's own diagnostics, and every error outside
-    // data/candidatures/ (the engine's inputs); other candidatures' problems
-    // are not this command's business.
-    let own_file = match (&external, candidature) {
-        (Some((c, _)), _) => c.file.clone(),
-        (None, Some(i)) => checked.project.candidatures[i].file.clone(),
-        (None, None) => return Err(exit::USAGE),
+        return Err(exit::USAGE);
     };
+    // Its own file's diagnostics and every error outside data/candidatures/.
+    let own = checked.project.candidatures[index].file.clone();
     let mut diagnostics = Diagnostics::new();
     for d in checked.diagnostics.iter() {
-        let file = d.location.as_ref().map(|l| &*l.file).unwrap_or("");
-        let is_candidature = file.contains("data/candidatures/");
-        if (file == &*own_file) || (!is_candidature && d.severity == crate::diag::Severity::Error) {
+        let file = d.location.as_ref().map_or("", |l| &*l.file);
+        if file == &*own
+            || (!file.contains("data/candidatures/") && d.severity == crate::diag::Severity::Error)
+        {
             diagnostics.push(d.clone());
         }
     }
-    let candidature = match external {
-        Some((c, diags)) => {
-            diagnostics.extend(diags);
-            Err(c)
-        }
-        None => Ok(candidature.unwrap_or_default()),
-    };
+    let eq = crate::model::EquivalenceIndex::new(&checked.project.equivalences);
+    crate::validate::candidature(
+        &checked.project,
+        &eq,
+        &checked.project.candidatures[index],
+        &mut diagnostics,
+    );
     Ok(Resolved {
-        checked,
-        candidature,
+        project: checked.project,
+        index,
         diagnostics,
     })
 }
@@ -367,11 +421,8 @@ fn preuves(args: &Args, arg: &str, format: Format, date: Option<&str>) -> u8 {
         eprintln!("preuves non calculées : {}", resolved.diagnostics.summary());
         return exit::INVALID;
     }
-    let project = &resolved.checked.project;
-    let candidature = match &resolved.candidature {
-        Ok(i) => &project.candidatures[*i],
-        Err(c) => c.as_ref(),
-    };
+    let project = &resolved.project;
+    let candidature = &project.candidatures[resolved.index];
     let index = crate::model::EquivalenceIndex::new(&project.equivalences);
     match crate::rules::evaluate(candidature, project, &index, reference) {
         Ok(outcome) => {

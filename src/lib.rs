@@ -6,6 +6,7 @@
 //! several files, and [`cli`] wires the commands.
 
 pub mod cli;
+pub mod corpus;
 pub mod diag;
 pub mod ingest;
 pub mod model;
@@ -36,6 +37,20 @@ pub fn check_project(root: &Path) -> Result<Checked, LoadError> {
     let loaded = ingest::load_project(root)?;
     let mut diagnostics = loaded.diagnostics;
     validate::validate(&loaded.project, &mut diagnostics);
+    diagnostics.sort();
+    Ok(Checked {
+        project: loaded.project,
+        diagnostics,
+    })
+}
+
+/// Loads the project at `root` and checks the data candidatures depend on,
+/// but not the candidatures: for commands about one candidature, which
+/// checks it alone ([`validate::candidature`]).
+pub fn check_data(root: &Path) -> Result<Checked, LoadError> {
+    let loaded = ingest::load_project(root)?;
+    let mut diagnostics = loaded.diagnostics;
+    validate::validate_data(&loaded.project, &mut diagnostics);
     diagnostics.sort();
     Ok(Checked {
         project: loaded.project,

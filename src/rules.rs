@@ -199,7 +199,8 @@ pub fn evaluate<'a>(
 
     // R4: impacted chapters, first component naming each.
     let chapters = rem.chapters();
-    let mut impacted: Vec<(String, &Composant)> = Vec::new();
+    // Chapter as the REM writes it → the first new component impacting it.
+    let mut impacted: Vec<(&str, &Composant)> = Vec::new();
     let components = c
         .solution
         .proxy_esante
@@ -215,16 +216,19 @@ pub fn evaluate<'a>(
     // A new component without chapters is a warning of the loader.
     for (path, component) in components.filter(|(_, k)| k.nouveau) {
         for (j, chapter) in component.chapitres.iter().enumerate() {
-            if !chapters.iter().any(|x| fold_key(x) == fold_key(chapter)) {
-                errors.push(Diagnostic::error(
+            let key = fold_key(chapter);
+            match chapters.iter().find(|x| fold_key(x) == key) {
+                None => errors.push(Diagnostic::error(
                     c.locate(&format!("{path}.chapitres[{j}]")),
                     format!(
                         "chapitre « {chapter} » absent du REM {} {}",
                         c.dispositif, rem.version
                     ),
-                ));
-            } else if !impacted.iter().any(|(k, _)| *k == fold_key(chapter)) {
-                impacted.push((fold_key(chapter), component));
+                )),
+                Some(name) if !impacted.iter().any(|(k, _)| k == name) => {
+                    impacted.push((name, component));
+                }
+                Some(_) => {}
             }
         }
     }
@@ -245,14 +249,6 @@ pub fn evaluate<'a>(
         },
         None => None,
     };
-    let root_profiles: HashMap<&str, &Profile> = root_rem
-        .map(|rem| {
-            rem.rows
-                .iter()
-                .map(|r| (r.exigence_id.as_str(), &r.profil))
-                .collect()
-        })
-        .unwrap_or_default();
     let covered_by =
         |profile: &Profile, r: &Referencement| profile.is_general() || r.profils.contains(profile);
 
@@ -279,8 +275,7 @@ pub fn evaluate<'a>(
             continue;
         }
         // R4
-        let chapter_key = fold_key(&row.chapitre);
-        let motif = match impacted.iter().find(|(k, _)| *k == chapter_key) {
+        let motif = match impacted.iter().find(|(k, _)| *k == row.chapitre) {
             Some((_, component)) => Motif::Composant(component.nom.clone()),
             None => {
                 // R2
@@ -304,7 +299,7 @@ pub fn evaluate<'a>(
                                 &c.dispositif,
                                 root,
                                 index,
-                                &root_profiles,
+                                root_rem,
                                 covered_by,
                             )
                         })
@@ -352,8 +347,8 @@ pub fn evaluate<'a>(
     if let Some(e) = &echeances {
         date_alerts(e, racine.is_some(), &mut alertes);
     }
-    for (key, component) in &impacted {
-        if !a_deposer.iter().any(|e| fold_key(&e.row.chapitre) == *key) {
+    for (name, component) in &impacted {
+        if !a_deposer.iter().any(|e| e.row.chapitre == *name) {
             alertes.push(format!(
                 "le composant « {} » impacte un chapitre dont aucune preuve ne concerne les profils demandés",
                 component.nom
@@ -396,7 +391,7 @@ fn common_requirement(
     candidate: &DispositifCode,
     root: &Referencement,
     index: &EquivalenceIndex,
-    root_profiles: &HashMap<&str, &Profile>,
+    root_rem: Option<&Rem>,
     covered_by: impl Fn(&Profile, &Referencement) -> bool,
 ) -> Option<(DispositifCode, String)> {
     if root.dispositif == *candidate {
@@ -407,9 +402,9 @@ fn common_requirement(
         .equivalents(candidate, &row.exigence_id)
         .filter(|(code, _)| *code == root.dispositif)
         .find(|(_, y)| {
-            root_profiles
-                .get(y.as_str())
-                .is_some_and(|p| covered_by(p, root))
+            root_rem
+                .and_then(|rem| rem.requirement(y))
+                .is_some_and(|r| covered_by(&r.profil, root))
         })
         .cloned()
 }

@@ -10,16 +10,30 @@ use crate::model::{Candidature, Dispositif, Project, Vague};
 
 /// Runs every cross-file check on a loaded project.
 pub fn validate(project: &Project, diags: &mut Diagnostics) {
-    catalogue(project, diags);
-    rems(project, diags);
-    equivalences(project, diags);
-    registry(project, diags);
+    validate_data(project, diags);
     let index = crate::model::EquivalenceIndex::new(&project.equivalences);
     for candidature in &project.candidatures {
         self::candidature(project, &index, candidature, diags);
     }
     duplicate_candidature_ids(project, diags);
     multiple_candidatures(project, diags);
+}
+
+/// The checks of the data every candidature depends on (DSR, REMs,
+/// equivalence lists, registry), without the candidatures themselves.
+pub fn validate_data(project: &Project, diags: &mut Diagnostics) {
+    catalogue(project, diags);
+    rems(project, diags);
+    equivalences(project, diags);
+    registry(project, diags);
+}
+
+/// [`validate_data`] on a project loaded for one candidature: the lists are
+/// not checked, since only the REMs that candidature needs were read.
+pub fn validate_scoped(project: &Project, diags: &mut Diagnostics) {
+    catalogue(project, diags);
+    rems(project, diags);
+    registry(project, diags);
 }
 
 /// An error for an unknown dispositif code, with a "did you mean" hint.

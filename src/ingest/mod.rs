@@ -13,6 +13,7 @@ mod registry;
 pub mod rem;
 pub mod table;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::model::{Project, SiteConfig};
+use crate::model::{DispositifCode, Project, SiteConfig, Version};
 
 pub use candidature::parse_candidature;
 pub use content::parse_page;
@@ -78,9 +79,25 @@ fn read_file(path: &Path, shown: &Arc<str>, diags: &mut Diagnostics) -> Option<V
     }
 }
 
+/// What to load of a project.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Every input.
+    Everything,
+    /// What one candidature needs: the DSR, equivalence lists, registry, this
+    /// candidature file (inside the project or not) and the current REMs of
+    /// its dispositif and of its root solution's. No pages, no templates.
+    Candidature(PathBuf),
+}
+
 /// Loads every input of the project at `root`. Files are read and parsed
 /// once each, REMs in parallel; the result does not depend on file-system order.
 pub fn load_project(root: &Path) -> Result<Loaded, LoadError> {
+    load_scoped(root, &Scope::Everything)
+}
+
+/// Loads what `scope` asks for.
+pub fn load_scoped(root: &Path, scope: &Scope) -> Result<Loaded, LoadError> {
     if !root.is_dir() {
         return Err(LoadError(format!(
             "le dossier de projet « {} » n'existe pas ou n'est pas un dossier",
@@ -112,9 +129,65 @@ pub fn load_project(root: &Path) -> Result<Loaded, LoadError> {
         }
     }
 
+    for path in list_files(&data.join("equivalences"), 1, &["csv"], root, &mut diags) {
+        let shown = display_path(root, &path);
+        if let Some(bytes) = read_file(&path, &shown, &mut diags) {
+            if let Some(list) = parse_equivalences(&shown, &file_stem(&path), &bytes, &mut diags) {
+                project.equivalences.push(list);
+            }
+        }
+    }
+
+    let registry_path = data.join("referencements.csv");
+    if registry_path.is_file() {
+        let shown = display_path(root, &registry_path);
+        if let Some(bytes) = read_file(&registry_path, &shown, &mut diags) {
+            project.registry = parse_registry(&shown, &bytes, &mut diags);
+        }
+    }
+
+    let candidature_files = match scope {
+        Scope::Everything => list_files(
+            &data.join("candidatures"),
+            1,
+            &["yaml", "yml"],
+            root,
+            &mut diags,
+        ),
+        Scope::Candidature(path) => vec![path.clone()],
+    };
+    for path in candidature_files {
+        let shown = display_path(root, &path);
+        if let Some(bytes) = read_file(&path, &shown, &mut diags) {
+            if let Some(c) = parse_candidature(&shown, &file_stem(&path), &bytes, &mut diags) {
+                project.candidatures.push(c);
+            }
+        }
+    }
+
     // REMs are the bulk of the data: parse them in parallel, then put them
     // back in a deterministic order.
-    let rem_files = list_files(&data.join("rem"), 2, &["csv", "xlsx"], root, &mut diags);
+    let mut rem_files = list_files(&data.join("rem"), 2, &["csv", "xlsx"], root, &mut diags);
+    if let Scope::Candidature(_) = scope {
+        // The current release of the candidature's dispositif and of its
+        // root's; file names tell which is current without parsing.
+        let mut wanted: BTreeSet<DispositifCode> = BTreeSet::new();
+        for c in &project.candidatures {
+            wanted.insert(c.dispositif.clone());
+            if let Some(r) = c.equivalence.as_ref().and_then(|n| project.registry.get(n)) {
+                wanted.insert(r.dispositif.clone());
+            }
+        }
+        let mut current: BTreeMap<DispositifCode, (Version, PathBuf)> = BTreeMap::new();
+        for path in &rem_files {
+            if let Ok((code, version)) = rem_file_version(path) {
+                if wanted.contains(&code) && current.get(&code).is_none_or(|(v, _)| version > *v) {
+                    current.insert(code, (version, path.clone()));
+                }
+            }
+        }
+        rem_files = current.into_values().map(|(_, p)| p).collect();
+    }
     let parsed: Vec<_> = rem_files
         .par_iter()
         .map(|path| {
@@ -151,36 +224,11 @@ pub fn load_project(root: &Path) -> Result<Loaded, LoadError> {
         releases.sort_by(|a, b| a.version.cmp(&b.version));
     }
 
-    for path in list_files(&data.join("equivalences"), 1, &["csv"], root, &mut diags) {
-        let shown = display_path(root, &path);
-        if let Some(bytes) = read_file(&path, &shown, &mut diags) {
-            if let Some(list) = parse_equivalences(&shown, &file_stem(&path), &bytes, &mut diags) {
-                project.equivalences.push(list);
-            }
-        }
-    }
-
-    let registry_path = data.join("referencements.csv");
-    if registry_path.is_file() {
-        let shown = display_path(root, &registry_path);
-        if let Some(bytes) = read_file(&registry_path, &shown, &mut diags) {
-            project.registry = parse_registry(&shown, &bytes, &mut diags);
-        }
-    }
-
-    for path in list_files(
-        &data.join("candidatures"),
-        1,
-        &["yaml", "yml"],
-        root,
-        &mut diags,
-    ) {
-        let shown = display_path(root, &path);
-        if let Some(bytes) = read_file(&path, &shown, &mut diags) {
-            if let Some(c) = parse_candidature(&shown, &file_stem(&path), &bytes, &mut diags) {
-                project.candidatures.push(c);
-            }
-        }
+    if let Scope::Candidature(_) = scope {
+        return Ok(Loaded {
+            project,
+            diagnostics: diags,
+        });
     }
 
     // Pages can be thousands: read and parse them in parallel.

@@ -219,6 +219,7 @@ pub fn parse_rem(
     let mut indexed: Vec<(usize, RemRow)> = rows.into_iter().enumerate().collect();
     indexed.sort_by_key(|(i, r)| (r.ordre.is_none(), r.ordre, *i));
     Some(Rem {
+        requirement_index: std::sync::OnceLock::new(),
         dispositif,
         version,
         file: Arc::clone(file),

@@ -332,10 +332,11 @@ fn read_csv(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<Ta
     }
     // The csv crate's record positions drift after blank lines; our scan
     // skips the same blank lines, so records align by index.
+    let lines = text::LineIndex::new(&text);
     let mut rows = Vec::with_capacity(records.len());
     for (index, record) in records.iter().enumerate() {
         let starts = spans.get(index).filter(|s| s.len() == record.len());
-        let (line, column) = starts.map_or((1, 1), |s| line_col(&text, s[0]));
+        let (line, column) = starts.map_or((1, 1), |s| lines.line_col(s[0]));
         let cells = record
             .iter()
             .enumerate()
@@ -343,7 +344,7 @@ fn read_csv(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<Ta
                 let (line, column) = starts
                     .and_then(|s| s.get(i))
                     .map_or((line, column), |&offset| {
-                        line_col(&text, content_start(&text, offset))
+                        lines.line_col(content_start(&text, offset))
                     });
                 Cell {
                     value: text::trim(value).to_owned(),

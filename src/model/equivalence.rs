@@ -23,12 +23,25 @@ pub struct PairRow {
     pub commentaires: Vec<String>,
 }
 
-/// Every equivalence of every list, indexed both ways.
-#[derive(Debug, Clone, Default)]
+/// One group of one list, as indexed.
+#[derive(Debug, Clone)]
+struct Group {
+    members: Vec<RequirementKey>,
+    list: String,
+    commentaire: Option<String>,
+}
+
+/// Every equivalence of every list. Built in one pass over the groups (one
+/// entry per requirement named, not per pair, so that lists where twenty
+/// dispositifs share a requirement stay small); the pairs for the site are
+/// derived on first use.
+#[derive(Debug, Default)]
 pub struct EquivalenceIndex {
-    links: BTreeMap<RequirementKey, BTreeSet<RequirementKey>>,
-    pairs: BTreeMap<(DispositifCode, DispositifCode), Vec<PairRow>>,
+    groups: Vec<Group>,
+    /// Dispositif → requirement → the groups naming it.
+    members: BTreeMap<DispositifCode, BTreeMap<String, Vec<usize>>>,
     codes: BTreeSet<DispositifCode>,
+    pairs: std::sync::OnceLock<BTreeMap<(DispositifCode, DispositifCode), Vec<PairRow>>>,
 }
 
 impl EquivalenceIndex {
@@ -37,65 +50,52 @@ impl EquivalenceIndex {
     /// dispositif in one group are not a pair.
     pub fn new(lists: &[EquivalenceList]) -> Self {
         let mut index = EquivalenceIndex::default();
-        let mut pairs: BTreeMap<
-            (DispositifCode, DispositifCode),
-            BTreeMap<(String, String), PairRow>,
-        > = BTreeMap::new();
         for list in lists {
             for (code, _) in &list.columns {
                 index.codes.insert(code.clone());
             }
             for group in &list.groups {
-                for x in &group.members {
-                    for y in &group.members {
-                        if x.dispositif >= y.dispositif {
-                            continue;
-                        }
-                        let kx = (x.dispositif.clone(), x.exigence_id.clone());
-                        let ky = (y.dispositif.clone(), y.exigence_id.clone());
-                        index
-                            .links
-                            .entry(kx.clone())
-                            .or_default()
-                            .insert(ky.clone());
-                        index.links.entry(ky).or_default().insert(kx);
-                        let row = pairs
-                            .entry((x.dispositif.clone(), y.dispositif.clone()))
-                            .or_default()
-                            .entry((x.exigence_id.clone(), y.exigence_id.clone()))
-                            .or_insert_with(|| PairRow {
-                                a: x.exigence_id.clone(),
-                                b: y.exigence_id.clone(),
-                                lists: BTreeSet::new(),
-                                commentaires: Vec::new(),
-                            });
-                        row.lists.insert(list.name.clone());
-                        if let Some(c) = &group.commentaire {
-                            if !row.commentaires.contains(c) {
-                                row.commentaires.push(c.clone());
-                            }
-                        }
+                let n = index.groups.len();
+                let members: Vec<RequirementKey> = group
+                    .members
+                    .iter()
+                    .map(|m| (m.dispositif.clone(), m.exigence_id.clone()))
+                    .collect();
+                for (code, id) in &members {
+                    let slot = index
+                        .members
+                        .entry(code.clone())
+                        .or_default()
+                        .entry(id.clone())
+                        .or_default();
+                    if slot.last() != Some(&n) {
+                        slot.push(n);
                     }
                 }
+                index.groups.push(Group {
+                    members,
+                    list: list.name.clone(),
+                    commentaire: group.commentaire.clone(),
+                });
             }
         }
-        index.pairs = pairs
-            .into_iter()
-            .map(|(key, rows)| (key, rows.into_values().collect()))
-            .collect();
         index
     }
 
-    /// The requirements of other dispositifs common with `id` of `code`, sorted.
+    /// The requirements of other dispositifs common with `id` of `code`,
+    /// sorted by dispositif then ID, without repeats.
     pub fn equivalents<'a>(
         &'a self,
         code: &DispositifCode,
         id: &str,
     ) -> impl Iterator<Item = &'a RequirementKey> + 'a {
-        self.links
-            .get(&(code.clone(), id.to_owned()))
-            .into_iter()
-            .flatten()
+        let mut found: BTreeSet<&'a RequirementKey> = BTreeSet::new();
+        if let Some(groups) = self.members.get(code.as_str()).and_then(|m| m.get(id)) {
+            for &g in groups {
+                found.extend(self.groups[g].members.iter().filter(|(c, _)| c != code));
+            }
+        }
+        found.into_iter()
     }
 
     /// True when requirement `x` of `a` and requirement `y` of `b` are common
@@ -104,15 +104,48 @@ impl EquivalenceIndex {
         if a == b {
             return x == y;
         }
-        self.links
-            .get(&(a.clone(), x.to_owned()))
-            .is_some_and(|set| set.contains(&(b.clone(), y.to_owned())))
+        self.equivalents(a, x)
+            .any(|(code, id)| code == b && id == y)
     }
 
     /// Every pair of dispositifs with at least one common requirement, lower
     /// code first, with its rows sorted by ID.
     pub fn pairs(&self) -> &BTreeMap<(DispositifCode, DispositifCode), Vec<PairRow>> {
-        &self.pairs
+        self.pairs.get_or_init(|| {
+            let mut pairs: BTreeMap<
+                (DispositifCode, DispositifCode),
+                BTreeMap<(String, String), PairRow>,
+            > = BTreeMap::new();
+            for group in &self.groups {
+                for x in &group.members {
+                    for y in &group.members {
+                        if x.0 >= y.0 {
+                            continue;
+                        }
+                        let row = pairs
+                            .entry((x.0.clone(), y.0.clone()))
+                            .or_default()
+                            .entry((x.1.clone(), y.1.clone()))
+                            .or_insert_with(|| PairRow {
+                                a: x.1.clone(),
+                                b: y.1.clone(),
+                                lists: BTreeSet::new(),
+                                commentaires: Vec::new(),
+                            });
+                        row.lists.insert(group.list.clone());
+                        if let Some(c) = &group.commentaire {
+                            if !row.commentaires.contains(c) {
+                                row.commentaires.push(c.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            pairs
+                .into_iter()
+                .map(|(key, rows)| (key, rows.into_values().collect()))
+                .collect()
+        })
     }
 
     /// The dispositifs that have a column in some list, in code order.

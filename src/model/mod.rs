@@ -250,12 +250,27 @@ pub struct Rem {
     pub rows: Vec<RemRow>,
     /// Requirement IDs of rows rejected for errors (already reported).
     pub rejected_ids: std::collections::BTreeSet<String>,
+    /// Requirement ID → index of its first row, built on first use.
+    pub requirement_index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
 impl Rem {
     /// True when the release has a requirement with this ID.
     pub fn has_requirement(&self, id: &str) -> bool {
-        self.rows.iter().any(|r| r.exigence_id == id)
+        self.requirement(id).is_some()
+    }
+
+    /// The first row of requirement `id` (its text, chapter, profile and
+    /// Périmètre are those of all its rows). O(1) after the first call.
+    pub fn requirement(&self, id: &str) -> Option<&RemRow> {
+        let index = self.requirement_index.get_or_init(|| {
+            let mut map = std::collections::HashMap::with_capacity(self.rows.len() / 2);
+            for (i, row) in self.rows.iter().enumerate() {
+                map.entry(row.exigence_id.clone()).or_insert(i);
+            }
+            map
+        });
+        index.get(id).map(|&i| &self.rows[i])
     }
 
     /// True when the file names this requirement, even on rows rejected for

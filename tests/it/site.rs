@@ -185,9 +185,22 @@ fn sample_site_has_the_layout_of_formats_md_and_no_broken_link() {
     let checked = assert_links_resolve(&out);
     assert!(checked > 1000, "only {checked} links checked");
     // The checklist's JSON is the command's, at the build's date.
-    let (code, json, _) = run_binary(project.path(), &["preuves", "medi20-ms-ph", "--format", "json", "--date", "2026-09-21"]);
+    let (code, json, _) = run_binary(
+        project.path(),
+        &[
+            "preuves",
+            "medi20-ms-ph",
+            "--format",
+            "json",
+            "--date",
+            "2026-09-21",
+        ],
+    );
     assert_eq!(code, 0);
-    assert_eq!(std::fs::read_to_string(out.join("candidatures/medi20-ms-ph/preuves.json")).unwrap(), json);
+    assert_eq!(
+        std::fs::read_to_string(out.join("candidatures/medi20-ms-ph/preuves.json")).unwrap(),
+        json
+    );
 }
 
 #[test]
