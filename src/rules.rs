@@ -355,6 +355,12 @@ pub fn evaluate<'a>(
             ));
         }
     }
+    if !heritage.is_empty() && !masquees.iter().any(|m| matches!(m.mask, Mask::Heritage(_))) {
+        alertes.push(format!(
+            "l'héritage ({}) ne masque aucune preuve : aucune ligne de périmètre « Vague 1 » des profils couverts n'est à fournir",
+            heritage.iter().map(|r| r.nru.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
     if let (Some(root), Some(_)) = (racine, root_rem) {
         if root.dispositif != c.dispositif
             && !masquees
