@@ -12,7 +12,13 @@ use segurdoc::model::EquivalenceIndex;
 
 fn engine(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let spec = Spec { dispositifs: 20, proofs: 1500, releases: 2, candidatures: 60, pages: 0 };
+    let spec = Spec {
+        dispositifs: 20,
+        proofs: 1500,
+        releases: 2,
+        candidatures: 60,
+        pages: 0,
+    };
     generate(dir.path(), &spec).unwrap();
     let reference = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
     let project = segurdoc::check_project(dir.path()).unwrap().project;
@@ -29,7 +35,12 @@ fn engine(c: &mut Criterion) {
             project
                 .candidatures
                 .iter()
-                .map(|c| segurdoc::rules::evaluate(c, &project, &index, reference).unwrap().a_deposer.len())
+                .map(|c| {
+                    segurdoc::rules::evaluate(c, &project, &index, reference)
+                        .unwrap()
+                        .a_deposer
+                        .len()
+                })
                 .sum::<usize>()
         })
     });

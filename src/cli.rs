@@ -158,8 +158,14 @@ fn run(args: &Args) -> u8 {
             format,
             date,
         } => preuves(args, candidature, *format, date.as_deref()),
-        Command::Attestation { .. } => not_yet("attestation", 5),
-        Command::Convention { .. } => not_yet("convention", 5),
+        Command::Attestation {
+            candidature,
+            output,
+        } => attestation(args, candidature, output),
+        Command::Convention {
+            candidature,
+            output,
+        } => convention(args, candidature, output),
         Command::Diff { .. } => not_yet("diff", 6),
         Command::Corpus {
             dir,
@@ -398,6 +404,121 @@ fn resolve(args: &Args, arg: &str) -> Result<Resolved, u8> {
         project: checked.project,
         index,
         diagnostics,
+    })
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it, so that an
+/// interrupted write never leaves a truncated document.
+fn write_output(path: &std::path::Path, bytes: &[u8]) -> u8 {
+    let tmp = path.with_extension("segurdoc-tmp");
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    match result {
+        Ok(()) => exit::OK,
+        Err(err) => {
+            let _ = std::fs::remove_file(&tmp);
+            eprintln!("error: {} : écriture impossible : {err}", path.display());
+            exit::USAGE
+        }
+    }
+}
+
+/// Resolves, checks and evaluates CANDIDATURE, then hands the outcome to `f`.
+fn with_outcome(
+    args: &Args,
+    arg: &str,
+    reference: chrono::NaiveDate,
+    f: impl FnOnce(&Project, &crate::rules::Outcome<'_>) -> u8,
+) -> u8 {
+    let resolved = match resolve(args, arg) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    eprint!("{}", resolved.diagnostics.render());
+    if resolved.diagnostics.has_errors() {
+        eprintln!("candidature invalide : {}", resolved.diagnostics.summary());
+        return exit::INVALID;
+    }
+    let project = &resolved.project;
+    let index = crate::model::EquivalenceIndex::new(&project.equivalences);
+    match crate::rules::evaluate(
+        &project.candidatures[resolved.index],
+        project,
+        &index,
+        reference,
+    ) {
+        Ok(outcome) => f(project, &outcome),
+        Err(errors) => {
+            let mut diags = Diagnostics::new();
+            for e in errors {
+                diags.push(e);
+            }
+            eprint!("{}", diags.render());
+            exit::INVALID
+        }
+    }
+}
+
+fn attestation(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
+    with_outcome(args, arg, today(), |_, o| {
+        if o.attestation.is_empty() {
+            eprintln!(
+                "aucune attestation sur l'honneur n'est requise pour « {} » (un seul nom commercial, celui de la solution, et aucun nouveau composant) : {} n'est pas écrit",
+                o.candidature.id,
+                output.display()
+            );
+            return exit::OK;
+        }
+        match crate::render::attestation::attestation(o, None) {
+            Ok(bytes) => write_output(output, &bytes),
+            Err(err) => {
+                eprintln!("error: {}", err.0);
+                exit::USAGE
+            }
+        }
+    })
+}
+
+fn convention(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
+    let ext = output
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "pdf" | "html" | "md") {
+        eprintln!(
+            "error: {} : extension .pdf, .html ou .md attendue pour le projet de convention",
+            output.display()
+        );
+        return exit::USAGE;
+    }
+    let date = today();
+    with_outcome(args, arg, date, |project, o| {
+        let mut diags = Diagnostics::new();
+        let Some(templates) = crate::render::Templates::compile(&project.templates, &mut diags)
+        else {
+            eprint!("{}", diags.render());
+            return exit::INVALID;
+        };
+        let markdown = match crate::render::convention::markdown(&templates, o, date) {
+            Ok(m) => m,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return exit::INVALID;
+            }
+        };
+        let bytes = match ext.as_str() {
+            "md" => Ok(markdown.into_bytes()),
+            "html" => {
+                crate::render::convention::html(&templates, &markdown, o).map(String::into_bytes)
+            }
+            _ => crate::render::convention::pdf(&markdown, o, date).map_err(|e| e.0),
+        };
+        match bytes {
+            Ok(bytes) => write_output(output, &bytes),
+            Err(message) => {
+                eprintln!("error: {message}");
+                exit::INVALID
+            }
+        }
     })
 }
 

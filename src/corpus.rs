@@ -58,7 +58,11 @@ fn requirement(i: usize, k: usize) -> (String, usize, &'static str, &'static str
         9 => "P3",
         _ => "Général",
     };
-    let perimetre = if k % 3 == 0 { "Vague 1" } else { "Vague 2" };
+    let perimetre = if k.is_multiple_of(3) {
+        "Vague 1"
+    } else {
+        "Vague 2"
+    };
     (
         format!("{}.C{:02}.{:04}", prefix(i), chapter + 1, k),
         chapter,

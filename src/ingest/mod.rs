@@ -225,6 +225,8 @@ pub fn load_scoped(root: &Path, scope: &Scope) -> Result<Loaded, LoadError> {
     }
 
     if let Scope::Candidature(_) = scope {
+        // Templates: the convention draft is rendered with them.
+        load_templates(root, &mut project, &mut diags);
         return Ok(Loaded {
             project,
             diagnostics: diags,

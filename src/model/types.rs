@@ -209,7 +209,7 @@ fn luhn_valid(digits: &[u32]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A candidature identifier, used in URLs: `[a-z0-9-]+`.

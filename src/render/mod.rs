@@ -1,9 +1,12 @@
 //! Renderers: typed views in, bytes out. Nothing here touches the file
 //! system; [`crate::site`] decides what is written where.
 
+pub mod attestation;
+pub mod convention;
 pub mod csv;
 pub mod french;
 pub mod markdown;
+pub mod pdf;
 pub mod preuves;
 
 use std::sync::Arc;
@@ -33,6 +36,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "candidature.html",
         include_str!("../../templates/candidature.html"),
+    ),
+    (
+        "convention.html",
+        include_str!("../../templates/convention.html"),
+    ),
+    (
+        "convention.md.tera",
+        include_str!("../../templates/convention.md.tera"),
     ),
     (
         "equivalence-pair.html",
@@ -82,7 +93,7 @@ impl Templates {
             }
         }
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".htm", ".xml", ".tera"]);
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         let raw: Vec<(&str, &str)> = sources
             .iter()
             .map(|(n, t, _)| (n.as_str(), t.as_str()))

@@ -199,6 +199,8 @@ struct Plan<'a> {
     date_iso: String,
     /// The proof engine's answer for every candidature, in file order.
     outcomes: Vec<crate::rules::Outcome<'a>>,
+    /// The build's date (documents are dated with it).
+    date: NaiveDate,
 }
 
 /// Ids the guide template uses itself; requirement anchors avoid them.
@@ -443,6 +445,7 @@ impl<'a> Plan<'a> {
             build_date: french::date(date),
             date_iso: date.format("%Y-%m-%d").to_string(),
             outcomes,
+            date,
         })
     }
 
@@ -1389,7 +1392,8 @@ impl<'a> Plan<'a> {
                 .unwrap_or_default(),
             alertes: o.alertes.clone(),
         };
-        Ok(vec![
+        let document_error = |message: String| Diagnostic::error(Location::file(&c.file), message);
+        let mut files = vec![
             self.html("candidature.html", path, &view)?,
             OutputFile {
                 path: format!("{dir}preuves.json"),
@@ -1399,7 +1403,30 @@ impl<'a> Plan<'a> {
                 path: format!("{dir}preuves.csv"),
                 bytes: crate::render::preuves::csv(o),
             },
-        ])
+        ];
+        if !o.attestation.is_empty() {
+            let bytes = crate::render::attestation::attestation(o, Some(self.date))
+                .map_err(|e| document_error(format!("attestation : {}", e.0)))?;
+            files.push(OutputFile {
+                path: format!("{dir}attestation.pdf"),
+                bytes,
+            });
+        }
+        let markdown = crate::render::convention::markdown(&self.templates, o, self.date)
+            .map_err(document_error)?;
+        let html = crate::render::convention::html(&self.templates, &markdown, o)
+            .map_err(document_error)?;
+        let pdf = crate::render::convention::pdf(&markdown, o, self.date)
+            .map_err(|e| document_error(format!("convention : {}", e.0)))?;
+        files.push(OutputFile {
+            path: format!("{dir}convention.html"),
+            bytes: html.into_bytes(),
+        });
+        files.push(OutputFile {
+            path: format!("{dir}convention.pdf"),
+            bytes: pdf,
+        });
+        Ok(files)
     }
 
     fn assets(&self) -> Vec<OutputFile> {

@@ -5,5 +5,6 @@
 
 mod browser;
 mod check;
+mod documents;
 mod rules;
 mod site;

@@ -1,0 +1,409 @@
+//! The convention de référencement draft: a Tera template producing Markdown
+//! (`templates/convention.md.tera`, overridable), then HTML (sanitised, in
+//! `templates/convention.html`) and PDF (the Markdown typeset directly).
+
+use chrono::NaiveDate;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use super::french;
+use super::pdf::{Document, Meta, PdfError, Span};
+use super::Templates;
+use crate::rules::Outcome;
+
+/// Escapes what Markdown would read as markup in a value from the data.
+pub fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '|' | '[' | ']' | '<' | '>' | '`' | '#' | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What the convention template receives; every string is Markdown-escaped.
+#[derive(Debug, Serialize)]
+pub struct ConventionView {
+    /// Candidature id.
+    pub id: String,
+    /// Date of the draft, in French.
+    pub date: String,
+    /// The dispositif.
+    pub dispositif: DispositifView,
+    /// Current REM release.
+    pub rem_version: String,
+    /// The éditeur.
+    pub editeur: EditeurView,
+    /// `Mme Claire Martin, Présidente`.
+    pub representant: Option<String>,
+    /// The solution.
+    pub solution: SolutionView,
+    /// The proxy, described.
+    pub proxy: Option<String>,
+    /// Additional components.
+    pub composants: Vec<ComposantView>,
+    /// Commercial names.
+    pub noms: Vec<NomView>,
+    /// Profiles, `Général` first.
+    pub profils: String,
+    /// True when the EDC PSC exemption applies.
+    pub hors_edc_psc: bool,
+    /// Root référencement.
+    pub racine: Option<RefView>,
+    /// Vague 1 référencements.
+    pub heritage: Vec<RefView>,
+}
+
+/// A dispositif.
+#[derive(Debug, Serialize)]
+pub struct DispositifView {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub nom: String,
+    /// Couloir.
+    pub couloir: String,
+    /// DSR version.
+    pub version_dsr: Option<String>,
+}
+
+/// The éditeur.
+#[derive(Debug, Serialize)]
+pub struct EditeurView {
+    /// Raison sociale.
+    pub raison_sociale: String,
+    /// SIRET, grouped.
+    pub siret: String,
+    /// NIE.
+    pub nie: Option<String>,
+    /// Address.
+    pub adresse: Option<String>,
+}
+
+/// The solution.
+#[derive(Debug, Serialize)]
+pub struct SolutionView {
+    /// Name.
+    pub nom: String,
+    /// Version.
+    pub version: String,
+    /// Composant principal.
+    pub composant_principal: String,
+}
+
+/// A component.
+#[derive(Debug, Serialize)]
+pub struct ComposantView {
+    /// Name.
+    pub nom: String,
+    /// Editor.
+    pub editeur: String,
+    /// `oui` / `non`.
+    pub nouveau: &'static str,
+    /// Chapters.
+    pub chapitres: String,
+}
+
+/// A commercial name.
+#[derive(Debug, Serialize)]
+pub struct NomView {
+    /// Name.
+    pub nom: String,
+    /// NIL.
+    pub nil: String,
+    /// Version.
+    pub version: String,
+}
+
+/// A référencement.
+#[derive(Debug, Serialize)]
+pub struct RefView {
+    /// NRU.
+    pub nru: String,
+    /// Solution.
+    pub solution: String,
+    /// Version.
+    pub version: String,
+    /// Dispositif.
+    pub dispositif: String,
+}
+
+/// The view of a candidature's convention.
+pub fn view(o: &Outcome<'_>, date: NaiveDate) -> ConventionView {
+    let c = o.candidature;
+    let d = o.dispositif;
+    let refs = |r: &crate::model::Referencement| RefView {
+        nru: md(r.nru.as_str()),
+        solution: md(&r.solution),
+        version: md(r.version.as_str()),
+        dispositif: md(r.dispositif.as_str()),
+    };
+    ConventionView {
+        id: md(c.id.as_str()),
+        date: french::date(date),
+        dispositif: DispositifView {
+            code: md(d.code.as_str()),
+            nom: md(&d.nom),
+            couloir: md(&d.couloir),
+            version_dsr: d.version_dsr.as_ref().map(|v| md(v.as_str())),
+        },
+        rem_version: md(o.rem.version.as_str()),
+        editeur: EditeurView {
+            raison_sociale: md(&c.editeur.raison_sociale),
+            siret: super::attestation::siret(c.editeur.siret.as_str()),
+            nie: c.editeur.nie.as_deref().map(md),
+            adresse: c.editeur.adresse.as_deref().map(md),
+        },
+        representant: c.editeur.representant_legal.as_ref().map(|p| {
+            let civ = p
+                .civilite
+                .as_deref()
+                .map(|x| format!("{} ", md(x)))
+                .unwrap_or_default();
+            let q = p
+                .qualite
+                .as_deref()
+                .map(|x| format!(", {}", md(x)))
+                .unwrap_or_default();
+            format!("{civ}{} {}{q}", md(&p.prenom), md(&p.nom))
+        }),
+        solution: SolutionView {
+            nom: md(&c.solution.nom),
+            version: md(c.solution.version.as_str()),
+            composant_principal: md(&c.solution.composant_principal),
+        },
+        proxy: c.solution.proxy_esante.as_ref().map(|p| {
+            let by = p
+                .editeur
+                .as_deref()
+                .map(|e| format!(", édité par {}", md(e)))
+                .unwrap_or_default();
+            let new = if p.nouveau { " (nouveau)" } else { "" };
+            format!("{}{by}{new}", md(&p.nom))
+        }),
+        composants: c
+            .solution
+            .composants_additionnels
+            .iter()
+            .map(|k| ComposantView {
+                nom: md(&k.nom),
+                editeur: k.editeur.as_deref().map_or_else(|| "—".to_owned(), md),
+                nouveau: if k.nouveau { "oui" } else { "non" },
+                chapitres: if k.chapitres.is_empty() {
+                    "—".to_owned()
+                } else {
+                    md(&k.chapitres.join(" ; "))
+                },
+            })
+            .collect(),
+        noms: c
+            .noms_commerciaux
+            .iter()
+            .map(|n| NomView {
+                nom: md(&n.nom),
+                nil: md(&n.nil),
+                version: md(n.version.as_str()),
+            })
+            .collect(),
+        profils: md(&o
+            .profils
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")),
+        hors_edc_psc: o
+            .masquees
+            .iter()
+            .any(|m| m.mask == crate::rules::Mask::HorsEdcPsc),
+        racine: o.racine.map(refs),
+        heritage: o.heritage.iter().map(|r| refs(r)).collect(),
+    }
+}
+
+/// The Markdown draft.
+pub fn markdown(templates: &Templates, o: &Outcome<'_>, date: NaiveDate) -> Result<String, String> {
+    templates
+        .render("convention.md.tera", &view(o, date))
+        .map_err(|(file, message)| format!("{file} : {message}"))
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: String,
+    body_html: &'a str,
+}
+
+/// The standalone HTML page of a Markdown draft (data sanitised).
+pub fn html(templates: &Templates, markdown: &str, o: &Outcome<'_>) -> Result<String, String> {
+    struct NoLinks;
+    impl super::markdown::LinkResolver for NoLinks {
+        fn resolve(&self, _: &str) -> Option<String> {
+            None
+        }
+    }
+    let body = super::markdown::page_html(markdown, &NoLinks);
+    // The template's own # title becomes the page's h2 after shifting; keep
+    // it the document's h1.
+    let body = restore_h1(&body);
+    templates
+        .render(
+            "convention.html",
+            &PageView {
+                title: format!(
+                    "Projet de convention de référencement — {}",
+                    o.candidature.solution.nom
+                ),
+                body_html: &body,
+            },
+        )
+        .map_err(|(file, message)| format!("{file} : {message}"))
+}
+
+/// `page_html` shifts headings under a page title; a standalone document
+/// keeps its own levels.
+fn restore_h1(html: &str) -> String {
+    let mut out = html.to_owned();
+    for (from, to) in [
+        ("h2", "h1"),
+        ("h3", "h2"),
+        ("h4", "h3"),
+        ("h5", "h4"),
+        ("h6", "h5"),
+    ] {
+        out = out
+            .replace(&format!("<{from}"), &format!("<{to}"))
+            .replace(&format!("</{from}>"), &format!("</{to}>"));
+    }
+    out
+}
+
+/// A Markdown table being read: header, body rows, the row in progress.
+type TableAcc = (Vec<String>, Vec<Vec<String>>, Vec<String>);
+
+/// The PDF of a Markdown draft: headings, paragraphs with bold, lists, tables.
+pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, PdfError> {
+    let c = o.candidature;
+    let meta = Meta {
+        title: format!(
+            "Projet de convention de référencement — {} ({})",
+            c.solution.nom, o.dispositif.code
+        ),
+        author: c.editeur.raison_sociale.clone(),
+        subject: format!("Référencement Ségur vague 2 — candidature {}", c.id),
+    };
+    let mut doc = Document::new(
+        meta,
+        format!(
+            "PROJET de convention — {} — ne vaut pas convention signée",
+            c.id
+        ),
+    )?;
+    let mut spans: Vec<Span> = Vec::new();
+    let mut bold = 0usize;
+    let mut heading: Option<u8> = None;
+    let mut list_counters: Vec<Option<u64>> = Vec::new();
+    // (header, body rows, row being read)
+    let mut table: Option<TableAcc> = None;
+    let mut cell = String::new();
+    let flush = |doc: &mut Document,
+                 spans: &mut Vec<Span>,
+                 heading: Option<u8>,
+                 list: &mut Vec<Option<u64>>| {
+        if spans.is_empty() {
+            return;
+        }
+        if let Some(level) = heading {
+            let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+            if level == 1 {
+                doc.title(&text, "");
+            } else {
+                doc.heading(&text, if level == 2 { 12.5 } else { 11.0 });
+            }
+        } else if let Some(counter) = list.last_mut() {
+            if let Some(n) = counter {
+                spans.insert(0, Span::plain(format!("{n}. ")));
+                *n += 1;
+            }
+            doc.bullet(spans, 10.0);
+        } else {
+            doc.paragraph(spans, 10.0);
+        }
+        spans.clear();
+    };
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => heading = Some(level as u8),
+            Event::End(TagEnd::Heading(_)) => {
+                flush(&mut doc, &mut spans, heading, &mut list_counters);
+                heading = None;
+            }
+            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
+                flush(&mut doc, &mut spans, heading, &mut list_counters);
+            }
+            Event::Start(Tag::List(first)) => {
+                flush(&mut doc, &mut spans, heading, &mut list_counters);
+                list_counters.push(first);
+            }
+            Event::End(TagEnd::List(_)) => {
+                list_counters.pop();
+            }
+            Event::Start(Tag::Strong) => bold += 1,
+            Event::End(TagEnd::Strong) => bold = bold.saturating_sub(1),
+            Event::Start(Tag::Table(_)) => {
+                flush(&mut doc, &mut spans, heading, &mut list_counters);
+                table = Some((Vec::new(), Vec::new(), Vec::new()));
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let Some((_, _, row)) = table.as_mut() {
+                    row.push(std::mem::take(&mut cell).trim().to_owned());
+                }
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some((head, _, row)) = table.as_mut() {
+                    *head = std::mem::take(row);
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let Some((_, rows, row)) = table.as_mut() {
+                    rows.push(std::mem::take(row));
+                }
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some((head, rows, _)) = table.take() {
+                    let n = head.len().max(1);
+                    let widths = vec![1.0 / n as f32; n];
+                    let header: Vec<&str> = head.iter().map(String::as_str).collect();
+                    doc.table(&widths, &header, &rows);
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if table.is_some() {
+                    cell.push_str(&t);
+                } else {
+                    spans.push(Span {
+                        text: t.to_string(),
+                        bold: bold > 0 || heading.is_some(),
+                    });
+                }
+            }
+            Event::SoftBreak => {
+                if table.is_some() {
+                    cell.push(' ');
+                } else {
+                    spans.push(Span::plain(" "));
+                }
+            }
+            Event::HardBreak => spans.push(Span::plain("\n")),
+            Event::Rule => doc.space(8.0),
+            _ => {}
+        }
+    }
+    flush(&mut doc, &mut spans, heading, &mut list_counters);
+    Ok(doc.finish(Some(date)))
+}

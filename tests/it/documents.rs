@@ -1,0 +1,298 @@
+//! The attestation sur l'honneur and the convention drafts, read back with
+//! poppler's `pdftotext`, `pdfinfo` and `pdftotext -bbox` (Debian package
+//! `poppler-utils`, installed by `.ci/run`) the way a signatory would read
+//! them: every filled value present, accents intact, nothing outside the
+//! page, the same bytes whatever was generated before.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::check::{copy_tree, run_binary};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules")
+}
+
+fn tool(name: &str) -> &str {
+    assert!(
+        Command::new(name).arg("-v").output().is_ok(),
+        "{name} is missing: install Debian's poppler-utils (apt-get install poppler-utils)"
+    );
+    name
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let out = Command::new(tool("pdftotext"))
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn pdfinfo(pdf: &Path) -> String {
+    let out = Command::new(tool("pdfinfo")).arg(pdf).output().unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn pages(pdf: &Path) -> usize {
+    pdfinfo(pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}
+
+/// Collapses white space, so that a value wrapped over two lines or cells still matches.
+fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every word box of every page lies inside the A4 page, within the margins.
+fn assert_inside_page(pdf: &Path) {
+    let out = Command::new(tool("pdftotext"))
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    let mut words = 0;
+    for line in html.lines().filter(|l| l.trim_start().starts_with("<word")) {
+        let attr = |name: &str| -> f32 {
+            let at = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            line[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        let (x0, x1, y0, y1) = (attr("xMin"), attr("xMax"), attr("yMin"), attr("yMax"));
+        assert!(
+            x0 >= 50.0 && x1 <= 545.0 && y0 >= 40.0 && y1 <= 810.0,
+            "word outside the page: {line}"
+        );
+        words += 1;
+    }
+    assert!(words > 20, "{words} words");
+}
+
+fn project_with(yaml: Option<(&str, &str)>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture().join("data"), &dir.path().join("data"));
+    if let Some((name, text)) = yaml {
+        std::fs::write(
+            dir.path().join(format!("data/candidatures/{name}.yaml")),
+            text,
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn attestation_states_every_value_of_the_candidature() {
+    let project = project_with(None);
+    let pdf = project.path().join("cas3.pdf");
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["attestation", "cas3", "-o", pdf.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(pages(&pdf), 1);
+    let text = squash(&pdftotext(&pdf));
+    for expected in [
+        "ATTESTATION SUR L'HONNEUR",
+        "dispositif MS-DUI (Dossier Usager Informatisé)",
+        "Je soussignée, Mme Claire Martin, agissant en qualité de Présidente de la société Alpha Santé SAS, SIRET 790 456 123 00013, NIE E0001, dont le siège est situé 1 rue de la Paix, 75002 Paris,",
+        "« Alpha DUI », version 5.3, dont le composant principal est « ALPHA-CORE »",
+        "pour les profils Général, PDE",
+        "désignent une seule et même Solution logicielle",
+        "Alpha DUI L0001 5.3",
+        "Alpha Enfance L0002 5.3",
+        "Alpha Famille L0003 5.3",
+        "IdentiPlus (Composant Tiers SA INS",
+        "solution racine NRU-V2-DPI-0001 (Alpha DPI, version 3.0)",
+        "référencée sous le numéro NRU-V2-DPI-0001 (Alpha DPI, version 3.0, dispositif HOP-DPI)",
+        "Fait à Paris, le 30 septembre 2026.",
+        "Mme Claire Martin, Présidente",
+        "Signature",
+        "Page 1 / 1",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    let info = pdfinfo(&pdf);
+    assert!(
+        info.contains("Title:           Attestation sur l'honneur — Alpha DUI (MS-DUI)"),
+        "{info}"
+    );
+    assert!(info.contains("Author:          Alpha Santé SAS"), "{info}");
+    assert_inside_page(&pdf);
+}
+
+#[test]
+fn attestation_is_written_only_when_r5_requires_it() {
+    let project = project_with(None);
+    let pdf = project.path().join("nominal.pdf");
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["attestation", "nominal", "-o", pdf.to_str().unwrap()],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("aucune attestation sur l'honneur n'est requise"),
+        "{stderr}"
+    );
+    assert!(!pdf.exists());
+}
+
+const TYPOGRAPHY: &str = "Œuvre d’Art « Santé » — Cœur & Co € SARL";
+
+fn extreme_candidature() -> String {
+    let long_word = "Interopérabilité".repeat(12);
+    let mut yaml = format!(
+        "dispositif: MS-DUI\nprofils: [PA]\nediteur:\n  raison_sociale: \"{TYPOGRAPHY}\"\n  siret: \"79045612300013\"\n  nie: E0001\n  adresse: \"{}\"\n  representant_legal: {{ civilite: M., prenom: Jean-Édouard, nom: D’Alembert-Lefèvre, qualite: Directeur général délégué aux affaires réglementaires et à la conformité }}\nsolution:\n  nom: Solution\n  version: \"9.0\"\n  composant_principal: ALPHA-CORE\n  composants_additionnels:\n",
+        "Bâtiment C, escalier 4, 12e étage, 221 boulevard de la République prolongée, zone d'activités du Grand Ouest, 44000 Nantes Cedex 01, France ".repeat(3)
+    );
+    for i in 0..6 {
+        yaml.push_str(&format!(
+            "    - {{ nom: Composant{i}{long_word}, editeur: Éditeur tiers {i}, nouveau: true, chapitres: [INS, DMP, PSC, SSI] }}\n"
+        ));
+    }
+    yaml.push_str("noms_commerciaux:\n");
+    for i in 0..60 {
+        yaml.push_str(&format!(
+            "  - {{ nom: \"Nom{i:02}{long_word}\", nil: L{i:05}, version: \"9.0\" }}\n"
+        ));
+    }
+    yaml.push_str("signature: { lieu: Saint-Rémy-de-Provence, date: 2026-12-24 }\n");
+    yaml
+}
+
+#[test]
+fn extreme_inputs_flow_onto_more_pages_and_never_overflow() {
+    let project = project_with(Some(("extreme", &extreme_candidature())));
+    let pdf = project.path().join("extreme.pdf");
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["attestation", "extreme", "-o", pdf.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let n = pages(&pdf);
+    assert!(n >= 3, "{n} pages");
+    let text = pdftotext(&pdf);
+    let compact: String = text.split_whitespace().collect();
+    for i in 0..60 {
+        assert!(
+            compact.contains(&format!("Nom{i:02}Interopérabilité")),
+            "name {i} lost"
+        );
+        assert!(compact.contains(&format!("L{i:05}")), "NIL {i} lost");
+    }
+    assert!(
+        squash(&text).contains(TYPOGRAPHY),
+        "typography lost:\n{text}"
+    );
+    assert!(
+        squash(&text).contains("Jean-Édouard D’Alembert-Lefèvre"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("Page {n} / {n}")));
+    assert_inside_page(&pdf);
+}
+
+#[test]
+fn documents_are_byte_identical_whatever_was_generated_before() {
+    let project = project_with(None);
+    let a = project.path().join("a.pdf");
+    let b = project.path().join("b.pdf");
+    // Within one process (the library), in two different orders.
+    let checked = segurdoc::check_project(project.path()).unwrap();
+    let p = &checked.project;
+    let index = segurdoc::model::EquivalenceIndex::new(&p.equivalences);
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 9, 21).unwrap();
+    let outcome =
+        |id: &str| segurdoc::rules::evaluate(p.candidature(id).unwrap(), p, &index, date).unwrap();
+    let first = segurdoc::render::attestation::attestation(&outcome("cas3"), Some(date)).unwrap();
+    let _ = segurdoc::render::attestation::attestation(&outcome("cas2"), Some(date)).unwrap();
+    let _ =
+        segurdoc::render::attestation::attestation(&outcome("1a-monlps-psf"), Some(date)).unwrap();
+    let again = segurdoc::render::attestation::attestation(&outcome("cas3"), Some(date)).unwrap();
+    assert!(first == again, "attestation differs after other documents");
+    // And across processes.
+    run_binary(
+        project.path(),
+        &["attestation", "cas3", "-o", a.to_str().unwrap()],
+    );
+    run_binary(
+        project.path(),
+        &["attestation", "cas3", "-o", b.to_str().unwrap()],
+    );
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+}
+
+#[test]
+fn convention_draft_in_three_formats() {
+    let project = project_with(Some((
+        "extreme",
+        &extreme_candidature().replace("<", "&lt;"),
+    )));
+    for ext in ["md", "html", "pdf"] {
+        let out = project.path().join(format!("convention.{ext}"));
+        let (code, _, stderr) = run_binary(
+            project.path(),
+            &["convention", "cas3", "-o", out.to_str().unwrap()],
+        );
+        assert_eq!(code, 0, "{ext}: {stderr}");
+        let text = match ext {
+            "pdf" => pdftotext(&out),
+            _ => std::fs::read_to_string(&out).unwrap(),
+        };
+        let text = squash(&text.replace("\\-", "-"));
+        for expected in [
+            "PROJET",
+            "Alpha Santé SAS",
+            "790 456 123 00013",
+            "MS-DUI",
+            "Alpha Enfance",
+            "L0002",
+            "NRU-V2-DPI-0001",
+            "compatibilité ascendante",
+            "COMPLÉTER PAR L'ANS",
+        ] {
+            assert!(text.contains(expected), "{ext}: missing {expected:?}");
+        }
+    }
+    let pdf = project.path().join("convention.pdf");
+    assert!(pages(&pdf) >= 2);
+    assert_inside_page(&pdf);
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["convention", "cas3", "-o", "convention.docx"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn hostile_data_stays_text_in_the_convention() {
+    let hostile = extreme_candidature().replace(
+        TYPOGRAPHY,
+        "Evil <script>alert(1)</script> | **gras** [lien](javascript:alert(2))",
+    );
+    let project = project_with(Some(("hostile", &hostile)));
+    let out = project.path().join("convention.html");
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["convention", "hostile", "-o", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("href=\"javascript"));
+    assert!(
+        html.contains("Evil &lt;script&gt;alert(1)&lt;/script&gt; | **gras** [lien](javascript"),
+        "data not kept as text"
+    );
+}
