@@ -98,12 +98,12 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
     doc.paragraph(
         &[
             Span::plain("éditeur de la solution logicielle "),
-            Span::bold(format!("« {} »", c.solution.nom)),
+            Span::bold(format!("«\u{a0}{}\u{a0}»", c.solution.nom)),
             Span::plain(format!(
                 ", version {}, dont le composant principal est ",
                 c.solution.version
             )),
-            Span::bold(format!("« {} »", c.solution.composant_principal)),
+            Span::bold(format!("«\u{a0}{}\u{a0}»", c.solution.composant_principal)),
             Span::plain(format!(
                 ", candidate au référencement sur le dispositif {} pour les profils {profils},",
                 o.dispositif.code

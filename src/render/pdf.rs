@@ -21,74 +21,64 @@ const MARGIN_X: f32 = 56.7;
 const MARGIN_TOP: f32 = 56.7;
 const MARGIN_BOTTOM: f32 = 62.0;
 
-/// A font with its advance widths, parsed once per process.
+/// A font with its advance widths, parsed once per process; each document
+/// embeds a subset of it holding only the characters it prints.
 struct Face {
-    parsed: ParsedFont,
+    full: &'static [u8],
     id: &'static str,
+    /// Glyph of each character in the full font.
+    glyphs: HashMap<char, u16>,
     /// Advance of each character, in em.
     widths: HashMap<char, f32>,
     fallback: f32,
 }
 
-/// The characters the documents may print: Latin scripts, French
-/// typography (œ, ’, « », NNBSP, …), the euro sign. The fonts are subset to
-/// them once per process and the subset is embedded in every document: a
-/// few dozen kilobytes instead of DejaVu's 700.
-fn charset() -> impl Iterator<Item = char> {
-    (0x20..0x7f_u32)
-        .chain(0xa0..0x250)
-        .chain(0x2010..0x2031)
-        .chain([
-            0x2039, 0x203a, 0x20ac, 0x2122, 0x2192, 0x2212, 0x2264, 0x2265, 0x2022, 0x2026,
-        ])
-        .chain(0x2000..0x200b)
-        .chain([0x202f, 0x2030])
-        .filter_map(char::from_u32)
-}
-
-/// DejaVu subset to [`charset`], keeping its cmap so that text maps to glyphs.
-fn subset(bytes: &[u8]) -> Option<Vec<u8>> {
-    use allsorts::binary::read::ReadScope;
-    use allsorts::font_data::FontData;
-    use allsorts::subset::{subset, CmapTarget, SubsetProfile};
-    let full = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())?;
-    let mut glyphs: Vec<u16> = vec![0];
-    for c in charset() {
-        if let Some(g) = full.lookup_glyph_index(u32::from(c)) {
-            if !glyphs.contains(&g) {
-                glyphs.push(g);
-            }
-        }
-    }
-    let font_file = ReadScope::new(bytes).read::<FontData<'_>>().ok()?;
-    let provider = font_file.table_provider(0).ok()?;
-    subset(
-        &provider,
-        &glyphs,
-        &SubsetProfile::Minimal,
-        CmapTarget::Unicode,
-    )
-    .ok()
-}
-
 impl Face {
-    fn load(full: &[u8], id: &'static str) -> Option<Face> {
-        let bytes = subset(full)?;
-        let parsed = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())?;
+    fn load(full: &'static [u8], id: &'static str) -> Option<Face> {
+        let parsed = ParsedFont::from_bytes(full, 0, &mut Vec::new())?;
         let upem = f32::from(parsed.units_per_em.max(1));
         let mut widths = HashMap::new();
+        let mut glyphs = HashMap::new();
         for (&cp, &gid) in &parsed.codepoint_to_glyph {
             if let (Some(c), Some(w)) = (char::from_u32(cp), parsed.get_glyph_width(gid)) {
                 widths.insert(c, f32::from(w) / upem);
+                glyphs.insert(c, gid);
             }
         }
         let fallback = widths.get(&'?').copied().unwrap_or(0.6);
         Some(Face {
-            parsed,
+            full,
             id,
+            glyphs,
             widths,
             fallback,
         })
+    }
+
+    /// The font cut down to `chars` (cmap kept, so text still maps to
+    /// glyphs): a few kilobytes instead of DejaVu's 700.
+    fn subset(&self, chars: &std::collections::BTreeSet<char>) -> Option<ParsedFont> {
+        use allsorts::binary::read::ReadScope;
+        use allsorts::font_data::FontData;
+        use allsorts::subset::{subset, CmapTarget, SubsetProfile};
+        let mut glyph_ids: Vec<u16> = vec![0];
+        for c in chars {
+            if let Some(&g) = self.glyphs.get(c) {
+                if !glyph_ids.contains(&g) {
+                    glyph_ids.push(g);
+                }
+            }
+        }
+        let font_file = ReadScope::new(self.full).read::<FontData<'_>>().ok()?;
+        let provider = font_file.table_provider(0).ok()?;
+        let bytes = subset(
+            &provider,
+            &glyph_ids,
+            &SubsetProfile::Minimal,
+            CmapTarget::Unicode,
+        )
+        .ok()?;
+        ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
     }
 
     /// Characters the font cannot show become `?` rather than empty boxes.
@@ -173,6 +163,8 @@ pub struct Document {
     y: f32,
     footer: String,
     faces: &'static Faces,
+    /// Characters printed with the regular and the bold face.
+    used: [std::collections::BTreeSet<char>; 2],
 }
 
 const INK: (f32, f32, f32) = (0.1, 0.1, 0.12);
@@ -207,6 +199,7 @@ impl Document {
             y: PAGE_H - MARGIN_TOP,
             footer: footer.into(),
             faces,
+            used: Default::default(),
         })
     }
 
@@ -252,6 +245,7 @@ impl Document {
         let face = self.face(bold);
         let id = face.id;
         let text = face.printable(text);
+        self.used[usize::from(bold)].extend(text.chars());
         let ops = self.ops();
         ops.push(Op::StartTextSection);
         ops.push(Op::SetFillColor { col: color(rgb) });
@@ -627,8 +621,17 @@ impl Document {
             }
         }
         // Fixed font IDs instead of printpdf's process-wide counter.
-        for face in [&self.faces.regular, &self.faces.bold] {
-            let random = doc.add_font(&face.parsed);
+        for (face, used) in [
+            (&self.faces.regular, &self.used[0]),
+            (&self.faces.bold, &self.used[1]),
+        ] {
+            if used.is_empty() {
+                continue;
+            }
+            let Some(parsed) = face.subset(used) else {
+                continue;
+            };
+            let random = doc.add_font(&parsed);
             if let Some(font) = doc.resources.fonts.map.remove(&random) {
                 doc.resources
                     .fonts

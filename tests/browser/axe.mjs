@@ -38,6 +38,9 @@ const pages = process.env.SEGURDOC_PAGES ? process.env.SEGURDOC_PAGES.split(",")
   "equivalences/HOP-DPI--MS-DUI.html",
   "parcours/index.html",
   "parcours/preuves-derogatoires/index.html",
+  "candidatures/index.html",
+  "candidatures/cas3-ms-pde/index.html",
+  "candidatures/cas3-ms-pde/convention.html",
 ];
 
 const browser = await chromium.launch({
