@@ -166,7 +166,7 @@ fn run(args: &Args) -> u8 {
             candidature,
             output,
         } => convention(args, candidature, output),
-        Command::Diff { .. } => not_yet("diff", 6),
+        Command::Diff { old, new, format } => diff(args, old, new, *format),
         Command::Corpus {
             dir,
             dispositifs,
@@ -192,13 +192,6 @@ fn run(args: &Args) -> u8 {
         }
         Command::Serve { port } => crate::serve::serve(&args.project, *port),
     }
-}
-
-fn not_yet(command: &str, issue: u32) -> u8 {
-    eprintln!(
-        "segurdoc {command} : commande pas encore disponible dans cette version (prévue par l'issue #{issue})"
-    );
-    exit::USAGE
 }
 
 /// Writes to stdout, ignoring a closed pipe (`segurdoc check | head`).
@@ -520,6 +513,157 @@ fn convention(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
             }
         }
     })
+}
+
+/// A REM release named on the command line: a file, or `CODE@VERSION` in the project.
+fn load_release(
+    args: &Args,
+    arg: &str,
+    project: &mut Option<Project>,
+) -> Result<(String, crate::model::Rem), u8> {
+    let path = std::path::Path::new(arg);
+    if path.is_file() {
+        let bytes = std::fs::read(path).map_err(|err| {
+            eprintln!("error: {} : lecture impossible : {err}", path.display());
+            exit::USAGE
+        })?;
+        let shown: std::sync::Arc<str> = path.display().to_string().into();
+        let mut diags = Diagnostics::new();
+        let rem = crate::ingest::parse_rem_file(&shown, path, &bytes, &mut diags);
+        eprint!("{}", diags.render());
+        return match rem {
+            Some(rem) => {
+                if !rem.rejected_ids.is_empty() {
+                    eprintln!(
+                        "{} : exigences non comparées à cause des erreurs ci-dessus : {}",
+                        path.display(),
+                        rem.rejected_ids
+                            .iter()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                }
+                let label = path
+                    .file_stem()
+                    .map_or_else(|| arg.to_owned(), |s| s.to_string_lossy().into_owned());
+                Ok((label, rem))
+            }
+            None => {
+                eprintln!("{} : REM illisible, comparaison impossible", path.display());
+                Err(exit::USAGE)
+            }
+        };
+    }
+    let Some((code, version)) = arg.split_once('@') else {
+        eprintln!(
+            "error: « {arg} » n'est ni un fichier REM ni de la forme CODE@VERSION (ex. MS-DUI@2.0)"
+        );
+        return Err(exit::USAGE);
+    };
+    if project.is_none() {
+        match crate::ingest::load_project(&args.project) {
+            Ok(loaded) => {
+                let errors: Vec<_> = loaded
+                    .diagnostics
+                    .iter()
+                    .filter(|d| {
+                        d.severity == crate::diag::Severity::Error
+                            && d.location
+                                .as_ref()
+                                .is_some_and(|l| l.file.contains("data/rem/"))
+                    })
+                    .cloned()
+                    .collect();
+                if !errors.is_empty() {
+                    let mut diags = Diagnostics::new();
+                    for e in errors {
+                        diags.push(e);
+                    }
+                    eprint!("{}", diags.render());
+                    return Err(exit::USAGE);
+                }
+                *project = Some(loaded.project);
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                return Err(exit::USAGE);
+            }
+        }
+    }
+    let releases = project.as_ref().and_then(|p| p.rems.get(code));
+    let wanted = crate::model::Version::parse(version).ok();
+    match releases.and_then(|r| r.iter().find(|rem| Some(&rem.version) == wanted.as_ref())) {
+        Some(rem) => Ok((rem.version.to_string(), rem.clone())),
+        None => {
+            let known: Vec<String> = project
+                .as_ref()
+                .map(|p| {
+                    p.rems
+                        .iter()
+                        .flat_map(|(c, rs)| rs.iter().map(move |r| format!("{c}@{}", r.version)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            eprintln!(
+                "error: publication {arg} introuvable dans {}",
+                args.project.join("data/rem").display()
+            );
+            if !known.is_empty() {
+                eprintln!("  = aide : publications du projet : {}", known.join(", "));
+            }
+            Err(exit::USAGE)
+        }
+    }
+}
+
+fn diff(args: &Args, old: &str, new: &str, format: DiffFormat) -> u8 {
+    use std::io::IsTerminal;
+    let mut project = None;
+    let (a, b) = match (
+        load_release(args, old, &mut project),
+        load_release(args, new, &mut project),
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let ((old_label, a), (new_label, b)) = (a, b);
+    let mut d = crate::diff::diff_releases(&a, &b);
+    d.old = old_label;
+    d.new = new_label;
+    match format {
+        DiffFormat::Text => out(&crate::render::diff::text(
+            &d,
+            std::io::stdout().is_terminal(),
+        )),
+        DiffFormat::Json => out(&crate::render::diff::json(&d)),
+        DiffFormat::Csv => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(&crate::render::diff::csv(&d));
+            let _ = stdout.flush();
+        }
+        DiffFormat::Html => {
+            let mut diags = Diagnostics::new();
+            let templates = project.as_ref().map_or(&[][..], |p| p.templates.as_slice());
+            let Some(templates) = crate::render::Templates::compile(templates, &mut diags) else {
+                eprint!("{}", diags.render());
+                return exit::USAGE;
+            };
+            let title = format!("Évolutions du REM {} : {} → {}", a.dispositif, d.old, d.new);
+            match crate::render::diff::html(&templates, &d, &title) {
+                Ok(html) => out(&html),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return exit::USAGE;
+                }
+            }
+        }
+    }
+    if d.is_empty() {
+        exit::OK
+    } else {
+        exit::INVALID
+    }
 }
 
 fn preuves(args: &Args, arg: &str, format: Format, date: Option<&str>) -> u8 {

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod corpus;
 pub mod diag;
+pub mod diff;
 pub mod ingest;
 pub mod model;
 pub mod render;

@@ -28,7 +28,7 @@ pub use content::parse_page;
 pub use dsr::parse_catalogue;
 pub use equivalences::parse_equivalences;
 pub use registry::parse_registry;
-pub use rem::{parse_rem, rem_file_version};
+pub use rem::{parse_rem, parse_rem_file, rem_file_version};
 
 /// A project and everything that was wrong while loading it.
 #[derive(Debug)]

@@ -66,13 +66,50 @@ pub fn parse_rem(
     bytes: &[u8],
     diags: &mut Diagnostics,
 ) -> Option<Rem> {
-    let (dispositif, version) = match rem_file_version(path) {
+    let identity = match rem_file_version(path) {
         Ok(v) => v,
         Err(message) => {
             diags.error(Location::file(file), message);
             return None;
         }
     };
+    parse_rem_as(file, path, bytes, identity, diags)
+}
+
+/// A REM file outside a project (`segurdoc diff old.csv new.csv`): named
+/// after its folder and file when they look like `CODE/VERSION`, otherwise
+/// `REM` and the file name.
+pub fn parse_rem_file(
+    file: &Arc<str>,
+    path: &Path,
+    bytes: &[u8],
+    diags: &mut Diagnostics,
+) -> Option<Rem> {
+    let identity = match rem_file_version(path) {
+        Ok(v) => v,
+        Err(_) => {
+            let version = Version::parse(&super::file_stem(path)).or_else(|_| Version::parse("0"));
+            match (DispositifCode::parse("REM"), version) {
+                (Ok(code), Ok(version)) => (code, version),
+                (Err(message), _) | (_, Err(message)) => {
+                    diags.error(Location::file(file), message);
+                    return None;
+                }
+            }
+        }
+    };
+    parse_rem_as(file, path, bytes, identity, diags)
+}
+
+/// Parses a REM file as release `identity`.
+pub fn parse_rem_as(
+    file: &Arc<str>,
+    path: &Path,
+    bytes: &[u8],
+    identity: (DispositifCode, Version),
+    diags: &mut Diagnostics,
+) -> Option<Rem> {
+    let (dispositif, version) = identity;
     let is_xlsx = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));

@@ -160,7 +160,7 @@ const HTML_ELEMENTS: &[&str] = &[
 
 /// True when `raw` (an HTML event of the Markdown parser) is markup: a
 /// comment, a declaration, or a tag whose name is an HTML element.
-fn is_markup(raw: &str) -> bool {
+pub(crate) fn is_markup(raw: &str) -> bool {
     let s = raw.trim_start();
     let Some(rest) = s.strip_prefix('<') else {
         return false;

@@ -4,6 +4,7 @@
 pub mod attestation;
 pub mod convention;
 pub mod csv;
+pub mod diff;
 pub mod french;
 pub mod markdown;
 pub mod pdf;
@@ -44,6 +45,15 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "convention.md.tera",
         include_str!("../../templates/convention.md.tera"),
+    ),
+    (
+        "diff-body.html",
+        include_str!("../../templates/diff-body.html"),
+    ),
+    ("diff.html", include_str!("../../templates/diff.html")),
+    (
+        "changelog.html",
+        include_str!("../../templates/changelog.html"),
     ),
     (
         "equivalence-pair.html",
@@ -163,4 +173,45 @@ fn error_chain(err: &tera::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every template and asset of the repository's `templates/` is
+    /// embedded, so that a project without its own templates gets them all.
+    #[test]
+    fn every_default_template_and_asset_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".html") || n.ends_with(".tera"))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, _)| (*n).to_owned())
+            .collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+        let mut assets: Vec<String> = std::fs::read_dir(dir.join("assets"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assets.sort();
+        let mut embedded: Vec<String> = DEFAULT_ASSETS
+            .iter()
+            .map(|(n, _)| (*n).to_owned())
+            .collect();
+        embedded.sort();
+        assert_eq!(assets, embedded);
+        let mut diags = Diagnostics::new();
+        assert!(
+            Templates::compile(&[], &mut diags).is_some(),
+            "{}",
+            diags.render()
+        );
+    }
 }

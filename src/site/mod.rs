@@ -175,6 +175,7 @@ enum Job<'a> {
     Home,
     Guide(&'a Guide<'a>),
     Archive(&'a Guide<'a>, usize),
+    Changelog(&'a DispositifCode, usize),
     Equivalences,
     Pair(&'a (DispositifCode, DispositifCode)),
     Content(usize),
@@ -201,6 +202,8 @@ struct Plan<'a> {
     outcomes: Vec<crate::rules::Outcome<'a>>,
     /// The build's date (documents are dated with it).
     date: NaiveDate,
+    /// Diffs between consecutive releases of each REM, oldest first.
+    changelogs: BTreeMap<DispositifCode, Vec<crate::diff::RemDiff>>,
 }
 
 /// Ids the guide template uses itself; requirement anchors avoid them.
@@ -395,6 +398,18 @@ impl<'a> Plan<'a> {
         if !ok {
             return None;
         }
+        let changelogs: BTreeMap<DispositifCode, Vec<crate::diff::RemDiff>> = guides
+            .values()
+            .filter(|g| g.rems.len() > 1)
+            .map(|g| {
+                let diffs = g
+                    .rems
+                    .windows(2)
+                    .map(|w| crate::diff::diff_releases(&w[0], &w[1]))
+                    .collect();
+                (g.code.clone(), diffs)
+            })
+            .collect();
         let page_index = pages
             .iter()
             .enumerate()
@@ -446,6 +461,7 @@ impl<'a> Plan<'a> {
             date_iso: date.format("%Y-%m-%d").to_string(),
             outcomes,
             date,
+            changelogs,
         })
     }
 
@@ -456,6 +472,9 @@ impl<'a> Plan<'a> {
             for i in 0..g.rems.len().saturating_sub(1) {
                 jobs.push(Job::Archive(g, i));
             }
+        }
+        for (code, diffs) in &self.changelogs {
+            jobs.extend((0..diffs.len()).map(|i| Job::Changelog(code, i)));
         }
         if !self.project.equivalences.is_empty() {
             jobs.push(Job::Equivalences);
@@ -474,6 +493,7 @@ impl<'a> Plan<'a> {
             Job::Home => self.home(),
             Job::Guide(g) => self.guide(g),
             Job::Archive(g, i) => self.archive(g, *i),
+            Job::Changelog(code, i) => self.changelog(code, *i),
             Job::Equivalences => self.equivalences(),
             Job::Pair(key) => self.pair(key),
             Job::Content(i) => self.content(&self.pages[*i]),
@@ -580,7 +600,7 @@ impl<'a> Plan<'a> {
                 .as_ref()
                 .map(|x| french::datetime(x.date3))
                 .unwrap_or_else(|| "—".to_owned()),
-            changelogs: Vec::new(),
+            changelogs: self.changelog_links(&d.code, from),
         }
     }
 
@@ -624,7 +644,7 @@ impl<'a> Plan<'a> {
                 date1: String::new(),
                 date2: String::new(),
                 date3: String::new(),
-                changelogs: Vec::new(),
+                changelogs: self.changelog_links(&g.code, "index.html"),
             })
             .collect();
         let mut sections: Vec<&PageEntry<'_>> = self
@@ -709,6 +729,36 @@ impl<'a> Plan<'a> {
         };
         let mut used: BTreeSet<String> = anchors.values().cloned().collect();
         used.extend(GUIDE_IDS.iter().map(|s| (*s).to_owned()));
+        // What changed since the previous release, marked on the current one.
+        let mut marks: HashMap<&str, (&'static str, String)> = HashMap::new();
+        if let Some(d) = self
+            .changelogs
+            .get(&rem.dispositif)
+            .and_then(|v| v.last())
+            .filter(|_| current)
+        {
+            for e in &d.added {
+                marks.insert(&e.id, ("new", format!("nouvelle en {}", d.new)));
+            }
+            for r in &d.renamed {
+                marks.insert(
+                    &r.to,
+                    (
+                        "changed",
+                        format!("renumérotée en {} (ex {})", d.new, r.from),
+                    ),
+                );
+            }
+            for m in d.modified.iter().filter(|m| !m.whitespace_only) {
+                marks.insert(
+                    &m.id,
+                    (
+                        "changed",
+                        format!("modifiée en {} ({})", d.new, m.fields.join(", ")),
+                    ),
+                );
+            }
+        }
         let mut chapters: Vec<ChapterView> = Vec::new();
         let mut profils: Vec<FilterValue> = Vec::new();
         let mut perimetres: BTreeSet<String> = BTreeSet::new();
@@ -758,6 +808,10 @@ impl<'a> Plan<'a> {
                 Vec::new()
             };
             let requirement = RequirementView {
+                change: marks.get(id).map(|(kind, label)| ChangeMark {
+                    kind,
+                    label: label.clone(),
+                }),
                 id: id.to_owned(),
                 anchor: anchors.get(id).cloned().unwrap_or_else(|| id.to_owned()),
                 fonction: first.fonction.clone(),
@@ -870,7 +924,7 @@ impl<'a> Plan<'a> {
             rem: guide.current().map(|r| self.rem_view(guide, r, true)),
             csv_url: "exigences.csv".to_owned(),
             releases,
-            changelogs: Vec::new(),
+            changelogs: self.changelog_links(&guide.code, &path),
         };
         let mut files = vec![self.html("guide.html", path, &view)?];
         if let Some(rem) = guide.current() {
@@ -1130,6 +1184,58 @@ impl<'a> Plan<'a> {
             "page.html"
         });
         Ok(vec![self.html(template, entry.output.clone(), &view)?])
+    }
+
+    /// Links to the changelog pages of `code`, newest first, relative to `from`.
+    fn changelog_links(&self, code: &DispositifCode, from: &str) -> Vec<Link> {
+        let root = root_of(from);
+        self.changelogs
+            .get(code)
+            .map(|diffs| {
+                diffs
+                    .iter()
+                    .rev()
+                    .map(|d| Link {
+                        title: format!("REM {} → {}", d.old, d.new),
+                        url: format!("{root}changelog/{code}/{}--{}.html", d.old, d.new),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn changelog(&self, code: &DispositifCode, i: usize) -> Result<Vec<OutputFile>, Diagnostic> {
+        let d = &self.changelogs[code][i];
+        let path = format!("changelog/{code}/{}--{}.html", d.old, d.new);
+        let guide = &self.guides[code];
+        let is_current = i + 2 == guide.rems.len();
+        let root = root_of(&path);
+        let target = if is_current {
+            format!("{root}{}", guide.url())
+        } else {
+            format!("{root}dispositifs/{code}/rem-{}.html", d.new)
+        };
+        let anchors = if is_current {
+            Some(&guide.anchors)
+        } else {
+            None
+        };
+        let link = |id: &str| -> Option<String> {
+            let anchor = anchors.and_then(|a| a.get(id)).map_or(id, String::as_str);
+            Some(format!("{target}#{anchor}"))
+        };
+        let title = format!("Évolutions du REM {code} : {} → {}", d.old, d.new);
+        let view = ChangelogView {
+            layout: self.layout(
+                &path,
+                &title,
+                Some("Exigences ajoutées, supprimées, modifiées, renumérotées et déplacées entre deux publications du REM"),
+                vec![Self::home_crumb(), Link { title: Self::guide_title(guide), url: guide.url() }],
+            ),
+            diff: crate::render::diff::view(d, &link),
+            counts: crate::render::diff::counts(d),
+        };
+        Ok(vec![self.html("changelog.html", path, &view)?])
     }
 
     fn candidatures(&self) -> Result<Vec<OutputFile>, Diagnostic> {

@@ -246,6 +246,8 @@ pub struct ChapterView {
 pub struct RequirementView {
     /// ID.
     pub id: String,
+    /// What changed since the previous release, for the current one.
+    pub change: Option<ChangeMark>,
     /// Anchor (the ID unless it collides).
     pub anchor: String,
     /// Function.
@@ -632,4 +634,24 @@ pub struct DeadlineView {
     pub what: &'static str,
     /// Passed at the reference date.
     pub passed: bool,
+}
+
+/// A requirement new or changed in the current release.
+#[derive(Debug, Serialize)]
+pub struct ChangeMark {
+    /// `new` or `changed` (CSS class).
+    pub kind: &'static str,
+    /// `nouvelle`, `modifiée (Exigence)`, `renumérotée (ex DUI.X.14)`.
+    pub label: String,
+}
+
+/// `changelog.html`.
+#[derive(Debug, Serialize)]
+pub struct ChangelogView<'a> {
+    /// Shared layout.
+    pub layout: Layout,
+    /// The diff.
+    pub diff: crate::render::diff::DiffView<'a>,
+    /// Its counts.
+    pub counts: crate::render::diff::Counts,
 }

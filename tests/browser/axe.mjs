@@ -38,6 +38,7 @@ const pages = process.env.SEGURDOC_PAGES ? process.env.SEGURDOC_PAGES.split(",")
   "equivalences/HOP-DPI--MS-DUI.html",
   "parcours/index.html",
   "parcours/preuves-derogatoires/index.html",
+  "changelog/MS-DUI/2.0--2.1.html",
   "candidatures/index.html",
   "candidatures/cas3-ms-pde/index.html",
   "candidatures/cas3-ms-pde/convention.html",

@@ -312,15 +312,6 @@ fn cli_check_exit_codes() {
 }
 
 #[test]
-fn cli_commands_not_built_yet_say_so_and_exit_2() {
-    let project = Project::case("base");
-    let (code, stdout, stderr) = project.run(&["diff", "MS-DUI@2.0", "MS-DUI@2.1"]);
-    assert_eq!(code, 2);
-    assert_eq!(stdout, "");
-    assert!(stderr.contains("pas encore disponible"), "{stderr}");
-}
-
-#[test]
 fn cli_usage_errors_exit_2() {
     let (code, _, _) = run_binary(Path::new("."), &["frobnicate"]);
     assert_eq!(code, 2);

@@ -5,6 +5,7 @@
 
 mod browser;
 mod check;
+mod diff;
 mod documents;
 mod rules;
 mod site;

@@ -185,6 +185,21 @@ fn sample_site_has_the_layout_of_formats_md_and_no_broken_link() {
     assert!(!out.join("equivalences/MS-DUI--HOP-DPI.html").exists());
     let checked = assert_links_resolve(&out);
     assert!(checked > 1000, "only {checked} links checked");
+    // The changelog of MS-DUI 2.0 → 2.1, linked from the guide and the home page.
+    assert!(out.join("changelog/MS-DUI/2.0--2.1.html").is_file());
+    let guide = std::fs::read_to_string(out.join("dispositifs/MS-DUI/index.html")).unwrap();
+    assert!(
+        guide.contains("href=\"..&#x2F;..&#x2F;changelog&#x2F;MS-DUI&#x2F;2.0--2.1.html\""),
+        "no changelog link in the guide"
+    );
+    assert!(guide.contains("<span class=\"tag tag-new\">nouvelle en 2.1</span>"));
+    assert!(guide
+        .contains("<span class=\"tag tag-changed\">renumérotée en 2.1 (ex DUI.ESMS.14)</span>"));
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains("changelog&#x2F;MS-DUI&#x2F;2.0--2.1.html"),
+        "no changelog link on the home page"
+    );
     // The checklist's JSON is the command's, at the build's date.
     let (code, json, _) = run_binary(
         project.path(),

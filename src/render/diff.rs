@@ -1,0 +1,260 @@
+//! A REM diff as text (coloured on a terminal), JSON, CSV and HTML.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::Templates;
+use crate::diff::{FieldChange, RemDiff};
+
+/// Counts shown in summaries.
+#[derive(Debug, Serialize)]
+pub struct Counts {
+    /// Added.
+    pub added: usize,
+    /// Removed.
+    pub removed: usize,
+    /// Modified for a reader.
+    pub reworded: usize,
+    /// White space or markup only.
+    pub whitespace: usize,
+    /// Renumbered.
+    pub renamed: usize,
+    /// Moved.
+    pub moved: usize,
+}
+
+/// The counts of a diff.
+pub fn counts(d: &RemDiff) -> Counts {
+    let [added, removed, reworded, whitespace, renamed, moved] = d.counts();
+    Counts {
+        added,
+        removed,
+        reworded,
+        whitespace,
+        renamed,
+        moved,
+    }
+}
+
+/// An added or removed requirement, with a link when it has a page.
+#[derive(Debug, Serialize)]
+pub struct EntryView {
+    /// ID.
+    pub id: String,
+    /// Chapter.
+    pub chapitre: String,
+    /// Visible text.
+    pub exigence: String,
+    /// Link.
+    pub url: Option<String>,
+}
+
+/// What `diff-body.html` receives under `diff`.
+#[derive(Debug, Serialize)]
+pub struct DiffView<'a> {
+    /// Old label.
+    pub old: &'a str,
+    /// New label.
+    pub new: &'a str,
+    /// Added.
+    pub added: Vec<EntryView>,
+    /// Removed.
+    pub removed: Vec<EntryView>,
+    /// Modified.
+    pub modified: &'a [crate::diff::Modified],
+    /// Renamed.
+    pub renamed: &'a [crate::diff::Renamed],
+    /// Moved.
+    pub moved: &'a [crate::diff::Moved],
+    /// Unchanged count.
+    pub unchanged: usize,
+}
+
+/// The view of a diff; `link` gives the URL of a requirement of the new release.
+pub fn view<'a>(d: &'a RemDiff, link: &dyn Fn(&str) -> Option<String>) -> DiffView<'a> {
+    let entry = |e: &crate::diff::Entry, url: Option<String>| EntryView {
+        id: e.id.clone(),
+        chapitre: e.chapitre.clone(),
+        exigence: e.exigence.clone(),
+        url,
+    };
+    DiffView {
+        old: &d.old,
+        new: &d.new,
+        added: d.added.iter().map(|e| entry(e, link(&e.id))).collect(),
+        removed: d.removed.iter().map(|e| entry(e, None)).collect(),
+        modified: &d.modified,
+        renamed: &d.renamed,
+        moved: &d.moved,
+        unchanged: d.unchanged,
+    }
+}
+
+#[derive(Serialize)]
+struct Title {
+    page_title: String,
+}
+
+#[derive(Serialize)]
+struct Standalone<'a> {
+    layout: Title,
+    diff: DiffView<'a>,
+    counts: Counts,
+}
+
+/// `diff --format html`: a standalone page.
+pub fn html(templates: &Templates, d: &RemDiff, title: &str) -> Result<String, String> {
+    let page = Standalone {
+        layout: Title {
+            page_title: title.to_owned(),
+        },
+        diff: view(d, &|_| None),
+        counts: counts(d),
+    };
+    templates
+        .render("diff.html", &page)
+        .map_err(|(file, message)| format!("{file} : {message}"))
+}
+
+/// `diff --format json`: FORMATS.md's keys, each entry with its details.
+pub fn json(d: &RemDiff) -> String {
+    let mut text = serde_json::to_string_pretty(d).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// `diff --format csv`: one row per change.
+pub fn csv(d: &RemDiff) -> Vec<u8> {
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut bytes);
+        let _ = w.write_record(["Évolution", "ID", "Champ", "Ancien", "Nouveau"]);
+        for e in &d.added {
+            let _ = w.write_record(["ajoutée", &e.id, "Exigence", "", &e.exigence]);
+        }
+        for e in &d.removed {
+            let _ = w.write_record(["supprimée", &e.id, "Exigence", &e.exigence, ""]);
+        }
+        for r in &d.renamed {
+            let _ = w.write_record(["renumérotée", &r.to, "ID", &r.from, &r.to]);
+        }
+        for m in &d.modified {
+            for c in &m.changes {
+                let kind = if c.whitespace_only {
+                    "espaces"
+                } else {
+                    "modifiée"
+                };
+                let _ = w.write_record([
+                    kind,
+                    &m.id,
+                    &c.field,
+                    c.old.as_deref().unwrap_or(""),
+                    c.new.as_deref().unwrap_or(""),
+                ]);
+            }
+        }
+        let _ = w.flush();
+    }
+    bytes
+}
+
+fn words(c: &FieldChange, colour: bool) -> String {
+    let mut out = String::new();
+    for w in &c.words {
+        match (w.op, colour) {
+            ("-", true) => {
+                let _ = write!(out, "\x1b[31;9m{}\x1b[0m", w.text);
+            }
+            ("+", true) => {
+                let _ = write!(out, "\x1b[32;1m{}\x1b[0m", w.text);
+            }
+            ("-", false) => {
+                let _ = write!(out, "[-{}-]", w.text);
+            }
+            ("+", false) => {
+                let _ = write!(out, "{{+{}+}}", w.text);
+            }
+            _ => out.push_str(&w.text),
+        }
+    }
+    out
+}
+
+/// `diff --format text`; ANSI colours when `colour`.
+pub fn text(d: &RemDiff, colour: bool) -> String {
+    let c = counts(d);
+    let (red, green, yellow, bold, reset) = if colour {
+        ("\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "", "", "", "")
+    };
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "{bold}REM {} → {}{reset} : {} ajoutée(s), {} supprimée(s), {} modifiée(s), {} renumérotée(s), {} déplacée(s), {} aux espaces près ; {} inchangée(s)",
+        d.old, d.new, c.added, c.removed, c.reworded, c.renamed, c.moved, c.whitespace, d.unchanged
+    );
+    for e in &d.added {
+        let _ = writeln!(
+            t,
+            "\n{green}+ {}{reset}  [{}]\n    {}",
+            e.id, e.chapitre, e.exigence
+        );
+    }
+    for e in &d.removed {
+        let _ = writeln!(
+            t,
+            "\n{red}- {}{reset}  [{}]\n    {}",
+            e.id, e.chapitre, e.exigence
+        );
+    }
+    for r in &d.renamed {
+        let _ = writeln!(
+            t,
+            "\n{yellow}= {} → {}{reset}  renumérotée, contenu inchangé",
+            r.from, r.to
+        );
+    }
+    for m in d.modified.iter().filter(|m| !m.whitespace_only) {
+        let _ = writeln!(t, "\n{yellow}~ {}{reset}  {}", m.id, m.fields.join(", "));
+        for ch in m.changes.iter().filter(|c| !c.whitespace_only) {
+            let body = if !ch.words.is_empty() {
+                words(ch, colour)
+            } else {
+                match (&ch.old, &ch.new) {
+                    (Some(o), Some(n)) => format!("« {o} » → « {n} »"),
+                    (None, Some(n)) => format!("ajout : {n}"),
+                    (Some(o), None) => format!("suppression : {o}"),
+                    (None, None) => String::new(),
+                }
+            };
+            let _ = writeln!(t, "    {} : {body}", ch.field);
+        }
+    }
+    if !d.not_compared.is_empty() {
+        let _ = writeln!(
+            t,
+            "\nNon comparées (lignes illisibles) : {}",
+            d.not_compared.join(", ")
+        );
+    }
+    let ws: Vec<&str> = d
+        .modified
+        .iter()
+        .filter(|m| m.whitespace_only)
+        .map(|m| m.id.as_str())
+        .collect();
+    if !ws.is_empty() {
+        let _ = writeln!(
+            t,
+            "\nAux espaces ou à la mise en forme près (texte lu identique) : {}",
+            ws.join(", ")
+        );
+    }
+    t
+}
