@@ -516,44 +516,49 @@ fn convention(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
 }
 
 /// A REM release named on the command line: a file, or `CODE@VERSION` in the project.
+/// A REM release read from a file.
+fn load_release_file(arg: &str) -> Result<(String, crate::model::Rem), u8> {
+    let path = std::path::Path::new(arg);
+    let bytes = std::fs::read(path).map_err(|err| {
+        eprintln!("error: {} : lecture impossible : {err}", path.display());
+        exit::USAGE
+    })?;
+    let shown: std::sync::Arc<str> = path.display().to_string().into();
+    let mut diags = Diagnostics::new();
+    let rem = crate::ingest::parse_rem_file(&shown, path, &bytes, &mut diags);
+    eprint!("{}", diags.render());
+    match rem {
+        Some(rem) => {
+            if !rem.rejected_ids.is_empty() {
+                eprintln!(
+                    "{} : exigences non comparées à cause des erreurs ci-dessus : {}",
+                    path.display(),
+                    rem.rejected_ids
+                        .iter()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            let label = path
+                .file_stem()
+                .map_or_else(|| arg.to_owned(), |s| s.to_string_lossy().into_owned());
+            Ok((label, rem))
+        }
+        None => {
+            eprintln!("{} : REM illisible, comparaison impossible", path.display());
+            Err(exit::USAGE)
+        }
+    }
+}
+
 fn load_release(
     args: &Args,
     arg: &str,
     project: &mut Option<Project>,
 ) -> Result<(String, crate::model::Rem), u8> {
-    let path = std::path::Path::new(arg);
-    if path.is_file() {
-        let bytes = std::fs::read(path).map_err(|err| {
-            eprintln!("error: {} : lecture impossible : {err}", path.display());
-            exit::USAGE
-        })?;
-        let shown: std::sync::Arc<str> = path.display().to_string().into();
-        let mut diags = Diagnostics::new();
-        let rem = crate::ingest::parse_rem_file(&shown, path, &bytes, &mut diags);
-        eprint!("{}", diags.render());
-        return match rem {
-            Some(rem) => {
-                if !rem.rejected_ids.is_empty() {
-                    eprintln!(
-                        "{} : exigences non comparées à cause des erreurs ci-dessus : {}",
-                        path.display(),
-                        rem.rejected_ids
-                            .iter()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    );
-                }
-                let label = path
-                    .file_stem()
-                    .map_or_else(|| arg.to_owned(), |s| s.to_string_lossy().into_owned());
-                Ok((label, rem))
-            }
-            None => {
-                eprintln!("{} : REM illisible, comparaison impossible", path.display());
-                Err(exit::USAGE)
-            }
-        };
+    if std::path::Path::new(arg).is_file() {
+        return load_release_file(arg);
     }
     let Some((code, version)) = arg.split_once('@') else {
         eprintln!(
@@ -620,10 +625,17 @@ fn load_release(
 fn diff(args: &Args, old: &str, new: &str, format: DiffFormat) -> u8 {
     use std::io::IsTerminal;
     let mut project = None;
-    let (a, b) = match (
-        load_release(args, old, &mut project),
-        load_release(args, new, &mut project),
-    ) {
+    let both_files = std::path::Path::new(old).is_file() && std::path::Path::new(new).is_file();
+    let loaded = if both_files {
+        // Two files: read them in parallel.
+        rayon::join(|| load_release_file(old), || load_release_file(new))
+    } else {
+        (
+            load_release(args, old, &mut project),
+            load_release(args, new, &mut project),
+        )
+    };
+    let (a, b) = match loaded {
         (Ok(a), Ok(b)) => (a, b),
         (Err(code), _) | (_, Err(code)) => return code,
     };
