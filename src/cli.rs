@@ -239,7 +239,7 @@ fn build(args: &Args, output: Option<&std::path::Path>) -> u8 {
             out(&format!(
                 "{} pages et {} fichiers écrits dans {} en {:.2} s — {}\n",
                 built.site.page_count(),
-                built.site.files.len(),
+                built.site.paths.len(),
                 out_dir.display(),
                 started.elapsed().as_secs_f64(),
                 built.diagnostics.summary()

@@ -77,8 +77,8 @@ pub enum BuildError {
 pub struct Built {
     /// Warnings met on the way.
     pub diagnostics: Diagnostics,
-    /// The files written.
-    pub site: site::Site,
+    /// The paths written.
+    pub site: site::Rendered,
 }
 
 /// Loads, validates and renders the project at `root`, then swaps the new
@@ -96,10 +96,15 @@ pub fn build_project(
         return Err(BuildError::Invalid(diagnostics));
     }
     let date = site::build_date(&project, source_date_epoch).map_err(BuildError::Date)?;
-    let Some(site) = site::render(&project, date, &mut diagnostics) else {
-        diagnostics.sort();
-        return Err(BuildError::Invalid(diagnostics));
-    };
-    site::write::write_site(&site, output).map_err(BuildError::Write)?;
-    Ok(Built { diagnostics, site })
+    let rendered = site::write::build_into(output, |sink| {
+        site::render_to(&project, date, &mut diagnostics, sink).ok_or(())
+    });
+    match rendered {
+        Ok(site) => Ok(Built { diagnostics, site }),
+        Err(site::write::Failed::Render(())) => {
+            diagnostics.sort();
+            Err(BuildError::Invalid(diagnostics))
+        }
+        Err(site::write::Failed::Write(e)) => Err(BuildError::Write(e)),
+    }
 }

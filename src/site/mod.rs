@@ -73,19 +73,84 @@ pub fn build_date(project: &Project, source_date_epoch: Option<&str>) -> Result<
         .unwrap_or_default())
 }
 
-/// Renders the site of a project that passed validation. Template errors
-/// and pages that would overwrite generated ones are reported; then `None`.
+/// Where rendered files go: into memory (tests, benchmarks) or straight to
+/// the staging folder of a build, so that memory does not grow with the
+/// size of the output.
+pub trait Sink: Sync {
+    /// Takes one file; an error stops the build.
+    fn put(&self, file: OutputFile) -> Result<(), write::WriteError>;
+}
+
+/// Keeps every file in memory.
+#[derive(Debug, Default)]
+pub struct MemorySink(std::sync::Mutex<Vec<OutputFile>>);
+
+impl Sink for MemorySink {
+    fn put(&self, file: OutputFile) -> Result<(), write::WriteError> {
+        if let Ok(mut files) = self.0.lock() {
+            files.push(file);
+        }
+        Ok(())
+    }
+}
+
+/// What a rendering produced: the paths written, sorted.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Every path written.
+    pub paths: Vec<String>,
+}
+
+impl Rendered {
+    /// Number of HTML pages.
+    pub fn page_count(&self) -> usize {
+        self.paths.iter().filter(|p| p.ends_with(".html")).count()
+    }
+}
+
+/// Renders the site of a project that passed validation into memory.
 pub fn render(project: &Project, date: NaiveDate, diags: &mut Diagnostics) -> Option<Site> {
+    let sink = MemorySink::default();
+    render_to(project, date, diags, &sink)?;
+    let mut files = sink.0.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Some(Site { files })
+}
+
+/// Renders the site of a project that passed validation, handing each file
+/// to `sink` as soon as it is rendered. Template errors, pages that would
+/// overwrite generated ones and write errors are reported; then `None`.
+pub fn render_to(
+    project: &Project,
+    date: NaiveDate,
+    diags: &mut Diagnostics,
+    sink: &dyn Sink,
+) -> Option<Rendered> {
     let templates = Templates::compile(&project.templates, diags)?;
     let plan = Plan::new(project, templates, date, diags)?;
     let jobs = plan.jobs();
-    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> =
-        jobs.par_iter().map(|job| plan.run(job)).collect();
-    let mut files = Vec::new();
+    let results: Vec<Result<Vec<String>, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let files = plan.run(job)?;
+            let mut paths = Vec::with_capacity(files.len());
+            for file in files {
+                paths.push(file.path.clone());
+                sink.put(file).map_err(|e| {
+                    Diagnostic::error(
+                        Location::file(&std::sync::Arc::from(e.path.display().to_string())),
+                        e.message,
+                    )
+                })?;
+            }
+            Ok(paths)
+        })
+        .collect();
+    let mut paths = Vec::new();
     let mut failed = false;
     for result in results {
         match result {
-            Ok(f) => files.extend(f),
+            Ok(p) => paths.extend(p),
             Err(d) => {
                 diags.push(d);
                 failed = true;
@@ -95,14 +160,24 @@ pub fn render(project: &Project, date: NaiveDate, diags: &mut Diagnostics) -> Op
     if failed {
         return None;
     }
-    files.push(plan.sitemap(&files));
-    files.push(OutputFile {
+    let sitemap = plan.sitemap(&paths);
+    let marker = OutputFile {
         path: write::MARKER.to_owned(),
         bytes: b"Dossier produit par segurdoc build ; il est remplace a chaque construction.\n"
             .to_vec(),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Some(Site { files })
+    };
+    for file in [sitemap, marker] {
+        paths.push(file.path.clone());
+        if let Err(e) = sink.put(file) {
+            diags.push(Diagnostic::error(
+                Location::file(&std::sync::Arc::from(e.path.display().to_string())),
+                e.message,
+            ));
+            return None;
+        }
+    }
+    paths.sort();
+    Some(Rendered { paths })
 }
 
 /// `../` up to the site root from the folder of `path`.
@@ -1647,7 +1722,7 @@ impl<'a> Plan<'a> {
         ]
     }
 
-    fn sitemap(&self, files: &[OutputFile]) -> OutputFile {
+    fn sitemap(&self, files: &[String]) -> OutputFile {
         let base = self
             .project
             .site
@@ -1657,7 +1732,7 @@ impl<'a> Plan<'a> {
             .trim_end_matches('/');
         let mut paths: Vec<&str> = files
             .iter()
-            .map(|f| f.path.as_str())
+            .map(String::as_str)
             .filter(|p| p.ends_with(".html"))
             .collect();
         paths.sort_unstable();

@@ -6,10 +6,6 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
-use super::Site;
-
 /// A file every output folder carries, so that segurdoc never replaces a
 /// folder it did not create (`--output .` must not wipe a project).
 pub const MARKER: &str = ".segurdoc-output";
@@ -36,9 +32,34 @@ fn io_error(path: &Path, err: io::Error) -> WriteError {
     }
 }
 
-/// Writes `site` to `output`, replacing what was there only when every
-/// file has been written.
-pub fn write_site(site: &Site, output: &Path) -> Result<(), WriteError> {
+/// Writes files straight into a staging folder, creating folders as needed.
+pub struct DirSink {
+    dir: PathBuf,
+    created: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+}
+
+impl super::Sink for DirSink {
+    fn put(&self, file: super::OutputFile) -> Result<(), WriteError> {
+        let path = self.dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            let known = self
+                .created
+                .lock()
+                .map(|c| c.contains(parent))
+                .unwrap_or(false);
+            if !known {
+                fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+                if let Ok(mut c) = self.created.lock() {
+                    c.insert(parent.to_path_buf());
+                }
+            }
+        }
+        fs::write(&path, &file.bytes).map_err(|e| io_error(&path, e))
+    }
+}
+
+/// Checks that `output` may be replaced.
+fn check_output(output: &Path) -> Result<(), WriteError> {
     if output.exists() {
         if !output.is_dir() {
             return Err(WriteError {
@@ -59,60 +80,67 @@ pub fn write_site(site: &Site, output: &Path) -> Result<(), WriteError> {
             });
         }
     }
+    Ok(())
+}
+
+/// Why [`build_into`] did not replace the output.
+#[derive(Debug)]
+pub enum Failed<E> {
+    /// The renderer failed (its error); the staging folder was removed.
+    Render(E),
+    /// A file-system operation failed.
+    Write(WriteError),
+}
+
+/// Runs `render` with a sink writing into a staging folder beside `output`,
+/// then swaps it in; on any failure the previous `output` is left as it was
+/// and the staging folder removed.
+pub fn build_into<T, E>(
+    output: &Path,
+    render: impl FnOnce(&DirSink) -> Result<T, E>,
+) -> Result<T, Failed<E>> {
+    check_output(output).map_err(Failed::Write)?;
     let name = output
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_owned());
+        .map_or_else(|| "output".to_owned(), |n| n.to_string_lossy().into_owned());
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    fs::create_dir_all(&parent).map_err(|e| io_error(&parent, e))?;
+    fs::create_dir_all(&parent).map_err(|e| Failed::Write(io_error(&parent, e)))?;
     let pid = std::process::id();
     let staging = parent.join(format!("{name}.tmp-{pid}"));
     let old = parent.join(format!("{name}.old-{pid}"));
     if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| io_error(&staging, e))?;
+        fs::remove_dir_all(&staging).map_err(|e| Failed::Write(io_error(&staging, e)))?;
     }
-    if let Err(err) = fill(site, &staging) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(err);
-    }
-    if output.exists() {
-        fs::rename(output, &old).map_err(|e| {
+    fs::create_dir_all(&staging).map_err(|e| Failed::Write(io_error(&staging, e)))?;
+    let sink = DirSink {
+        dir: staging.clone(),
+        created: Default::default(),
+    };
+    let value = match render(&sink) {
+        Ok(v) => v,
+        Err(e) => {
             let _ = fs::remove_dir_all(&staging);
-            io_error(output, e)
-        })?;
+            return Err(Failed::Render(e));
+        }
+    };
+    if output.exists() {
+        if let Err(e) = fs::rename(output, &old) {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(Failed::Write(io_error(output, e)));
+        }
         if let Err(err) = fs::rename(&staging, output) {
             // Put the previous site back.
             let _ = fs::rename(&old, output);
             let _ = fs::remove_dir_all(&staging);
-            return Err(io_error(output, err));
+            return Err(Failed::Write(io_error(output, err)));
         }
         let _ = fs::remove_dir_all(&old);
-    } else {
-        fs::rename(&staging, output).map_err(|e| {
-            let _ = fs::remove_dir_all(&staging);
-            io_error(output, e)
-        })?;
+    } else if let Err(e) = fs::rename(&staging, output) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(Failed::Write(io_error(output, e)));
     }
-    Ok(())
-}
-
-fn fill(site: &Site, dir: &Path) -> Result<(), WriteError> {
-    fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    let mut dirs: Vec<PathBuf> = site
-        .files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|e| io_error(d, e))?;
-    }
-    site.files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        fs::write(&path, &f.bytes).map_err(|e| io_error(&path, e))
-    })
+    Ok(value)
 }
