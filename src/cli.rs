@@ -428,7 +428,10 @@ fn with_outcome(
     };
     eprint!("{}", resolved.diagnostics.render());
     if resolved.diagnostics.has_errors() {
-        eprintln!("candidature invalide : {}", resolved.diagnostics.summary());
+        eprintln!(
+            "candidature invalide, rien n'est produit : {}",
+            resolved.diagnostics.summary()
+        );
         return exit::INVALID;
     }
     let project = &resolved.project;
@@ -689,40 +692,18 @@ fn preuves(args: &Args, arg: &str, format: Format, date: Option<&str>) -> u8 {
             }
         },
     };
-    let resolved = match resolve(args, arg) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    eprint!("{}", resolved.diagnostics.render());
-    if resolved.diagnostics.has_errors() {
-        eprintln!("preuves non calculées : {}", resolved.diagnostics.summary());
-        return exit::INVALID;
-    }
-    let project = &resolved.project;
-    let candidature = &project.candidatures[resolved.index];
-    let index = crate::model::EquivalenceIndex::new(&project.equivalences);
-    match crate::rules::evaluate(candidature, project, &index, reference) {
-        Ok(outcome) => {
-            match format {
-                Format::Text => out(&crate::render::preuves::text(&outcome)),
-                Format::Json => out(&crate::render::preuves::json(&outcome)),
-                Format::Csv => {
-                    let mut stdout = std::io::stdout().lock();
-                    let _ = stdout.write_all(&crate::render::preuves::csv(&outcome));
-                    let _ = stdout.flush();
-                }
+    with_outcome(args, arg, reference, |_, outcome| {
+        match format {
+            Format::Text => out(&crate::render::preuves::text(outcome)),
+            Format::Json => out(&crate::render::preuves::json(outcome)),
+            Format::Csv => {
+                let mut stdout = std::io::stdout().lock();
+                let _ = stdout.write_all(&crate::render::preuves::csv(outcome));
+                let _ = stdout.flush();
             }
-            exit::OK
         }
-        Err(errors) => {
-            let mut diags = Diagnostics::new();
-            for e in errors {
-                diags.push(e);
-            }
-            eprint!("{}", diags.render());
-            exit::INVALID
-        }
-    }
+        exit::OK
+    })
 }
 
 /// "6 dispositifs, 7 publications de REM (1 234 preuves), …" — what was read.

@@ -203,16 +203,8 @@ pub fn evaluate<'a>(
     let mut impacted: Vec<(&str, &Composant)> = Vec::new();
     let components = c
         .solution
-        .proxy_esante
-        .iter()
-        .map(|p| ("solution.proxy_esante".to_owned(), p))
-        .chain(
-            c.solution
-                .composants_additionnels
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (format!("solution.composants_additionnels[{i}]"), p)),
-        );
+        .component_slots()
+        .map(|slot| (slot.path(), slot.composant));
     // A new component without chapters is a warning of the loader.
     for (path, component) in components.filter(|(_, k)| k.nouveau) {
         for (j, chapter) in component.chapitres.iter().enumerate() {

@@ -309,16 +309,8 @@ fn names(project: &Project, c: &Candidature, diags: &mut Diagnostics) {
         let chapters = rem.chapters();
         let components = c
             .solution
-            .proxy_esante
-            .iter()
-            .map(|p| ("solution.proxy_esante".to_owned(), p))
-            .chain(
-                c.solution
-                    .composants_additionnels
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (format!("solution.composants_additionnels[{i}]"), p)),
-            );
+            .component_slots()
+            .map(|slot| (slot.path(), slot.composant));
         for (path, component) in components {
             for (j, chapter) in component.chapitres.iter().enumerate() {
                 if chapters

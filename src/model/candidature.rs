@@ -116,7 +116,49 @@ pub struct Solution {
     pub composants_additionnels: Vec<Composant>,
 }
 
+/// A component of the solution with where it is declared.
+#[derive(Debug, Clone, Copy)]
+pub struct ComponentSlot<'a> {
+    /// `Proxy e-santé` or `Composant additionnel`.
+    pub kind: &'static str,
+    /// Index among the additional components; `None` for the proxy.
+    pub index: Option<usize>,
+    /// The component.
+    pub composant: &'a Composant,
+}
+
+impl ComponentSlot<'_> {
+    /// Its YAML key path (`solution.composants_additionnels[1]`).
+    pub fn path(&self) -> String {
+        match self.index {
+            None => "solution.proxy_esante".to_owned(),
+            Some(i) => format!("solution.composants_additionnels[{i}]"),
+        }
+    }
+}
+
 impl Solution {
+    /// Every component with its kind and position, proxy first.
+    pub fn component_slots(&self) -> impl Iterator<Item = ComponentSlot<'_>> {
+        self.proxy_esante
+            .iter()
+            .map(|composant| ComponentSlot {
+                kind: "Proxy e-santé",
+                index: None,
+                composant,
+            })
+            .chain(
+                self.composants_additionnels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, composant)| ComponentSlot {
+                        kind: "Composant additionnel",
+                        index: Some(i),
+                        composant,
+                    }),
+            )
+    }
+
     /// The proxy then the additional components.
     pub fn components(&self) -> impl Iterator<Item = &Composant> {
         self.proxy_esante

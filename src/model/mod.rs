@@ -14,8 +14,8 @@ use serde::Serialize;
 
 pub(crate) use candidature::locate_key;
 pub use candidature::{
-    Candidature, Composant, Contact, Distributeur, EdcPsc, Editeur, MembreGroupement,
-    NomCommercial, Personne, Signature, Solution,
+    Candidature, ComponentSlot, Composant, Contact, Distributeur, EdcPsc, Editeur,
+    MembreGroupement, NomCommercial, Personne, Signature, Solution,
 };
 pub use equivalence::EquivalenceIndex;
 pub use types::{

@@ -137,15 +137,8 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
     }
     let new: Vec<_> = c
         .solution
-        .proxy_esante
-        .iter()
-        .map(|k| ("Proxy e-santé", k))
-        .chain(
-            c.solution
-                .composants_additionnels
-                .iter()
-                .map(|k| ("Composant additionnel", k)),
-        )
+        .component_slots()
+        .map(|slot| (slot.kind, slot.composant))
         .filter(|(_, k)| k.nouveau)
         .collect();
     if !new.is_empty() {

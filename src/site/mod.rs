@@ -1504,15 +1504,8 @@ impl<'a> Plan<'a> {
             .unwrap_or_default();
         let composants = c
             .solution
-            .proxy_esante
-            .iter()
-            .map(|k| ("Proxy e-santé", k))
-            .chain(
-                c.solution
-                    .composants_additionnels
-                    .iter()
-                    .map(|k| ("Composant additionnel", k)),
-            )
+            .component_slots()
+            .map(|slot| (slot.kind, slot.composant))
             .map(|(kind, k)| ComponentView {
                 kind,
                 nom: k.nom.clone(),
