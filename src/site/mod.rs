@@ -1447,12 +1447,26 @@ impl<'a> Plan<'a> {
                 })
             })
             .collect();
-        let masked = o
-            .masquees
-            .iter()
-            .map(|m| MaskedView {
-                preuve: m.row.preuve_id.clone(),
+        // One row per requirement (its proofs share the reason), not per proof.
+        let mut masked: Vec<MaskedView> = Vec::new();
+        let mut last: Option<(&str, &Mask)> = None;
+        for m in &o.masquees {
+            let key = (m.row.exigence_id.as_str(), &m.mask);
+            let link = Link {
+                title: m.row.preuve_id.clone(),
                 url: proof_url(&m.row.preuve_id),
+            };
+            if last == Some(key) {
+                if let Some(view) = masked.last_mut() {
+                    view.proofs.push(link);
+                }
+                continue;
+            }
+            last = Some(key);
+            masked.push(MaskedView {
+                exigence: m.row.exigence_id.clone(),
+                url: proof_url(&m.row.exigence_id),
+                proofs: vec![link],
                 chapitre: m.row.chapitre.clone(),
                 reason: match &m.mask {
                     Mask::Heritage(nru) => format!("héritage ({nru})"),
@@ -1470,8 +1484,8 @@ impl<'a> Plan<'a> {
                     }),
                     _ => None,
                 },
-            })
-            .collect();
+            });
+        }
         let deadlines = o
             .echeances
             .map(|e| {

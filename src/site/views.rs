@@ -611,10 +611,12 @@ pub struct DepositView {
 /// One proof not asked.
 #[derive(Debug, Serialize)]
 pub struct MaskedView {
-    /// Proof number.
-    pub preuve: String,
+    /// Requirement ID.
+    pub exigence: String,
     /// Link to it in the guide.
     pub url: String,
+    /// Its proofs not asked, with their links.
+    pub proofs: Vec<Link>,
     /// Chapter.
     pub chapitre: String,
     /// Reason, in words.
