@@ -279,6 +279,9 @@ struct Plan<'a> {
     date: NaiveDate,
     /// Diffs between consecutive releases of each REM, oldest first.
     changelogs: BTreeMap<DispositifCode, Vec<crate::diff::RemDiff>>,
+    /// The expected proofs of the current REMs candidatures use, as HTML,
+    /// rendered once for all their checklists: dispositif → proof → HTML.
+    proof_html: HashMap<DispositifCode, HashMap<&'a str, String>>,
 }
 
 /// Ids the guide template uses itself; requirement anchors avoid them.
@@ -473,6 +476,15 @@ impl<'a> Plan<'a> {
         if !ok {
             return None;
         }
+        let used: BTreeSet<&DispositifCode> = outcomes.iter().map(|o| &o.dispositif.code).collect();
+        let proof_html: HashMap<DispositifCode, HashMap<&'a str, String>> = used
+            .into_par_iter()
+            .filter_map(|code| {
+                let rem = project.current_rem(code)?;
+                let html = rem.rows.iter().map(|r| (r.preuve_id.as_str(), markdown::cell_html(&r.preuve))).collect();
+                Some((code.clone(), html))
+            })
+            .collect();
         let changelogs: BTreeMap<DispositifCode, Vec<crate::diff::RemDiff>> = guides
             .values()
             .filter(|g| g.rems.len() > 1)
@@ -534,6 +546,7 @@ impl<'a> Plan<'a> {
             nav,
             build_date: french::date(date),
             date_iso: date.format("%Y-%m-%d").to_string(),
+            proof_html,
             outcomes,
             date,
             changelogs,
@@ -1431,7 +1444,12 @@ impl<'a> Plan<'a> {
                             preuve: e.row.preuve_id.clone(),
                             url: proof_url(&e.row.preuve_id),
                             exigence: e.row.exigence_id.clone(),
-                            text_html: markdown::cell_html(&e.row.preuve),
+                            text_html: self
+                                .proof_html
+                                .get(&o.dispositif.code)
+                                .and_then(|m| m.get(e.row.preuve_id.as_str()))
+                                .cloned()
+                                .unwrap_or_else(|| markdown::cell_html(&e.row.preuve)),
                             source: e.row.source.as_str(),
                             nil: e.nil.map(str::to_owned),
                             motif: match &e.motif {
