@@ -643,9 +643,13 @@ impl Document {
             .into_iter()
             .map(|ops| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops))
             .collect();
-        let mut bytes = doc
-            .with_pages(pages)
-            .save(&PdfSaveOptions::default(), &mut Vec::new());
+        let mut bytes = doc.with_pages(pages).save(
+            &PdfSaveOptions {
+                optimize: false,
+                ..PdfSaveOptions::default()
+            },
+            &mut Vec::new(),
+        );
         stable_trailer_id(&mut bytes);
         bytes
     }

@@ -481,7 +481,11 @@ impl<'a> Plan<'a> {
             .into_par_iter()
             .filter_map(|code| {
                 let rem = project.current_rem(code)?;
-                let html = rem.rows.iter().map(|r| (r.preuve_id.as_str(), markdown::cell_html(&r.preuve))).collect();
+                let html = rem
+                    .rows
+                    .iter()
+                    .map(|r| (r.preuve_id.as_str(), markdown::cell_html(&r.preuve)))
+                    .collect();
                 Some((code.clone(), html))
             })
             .collect();
