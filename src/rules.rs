@@ -13,7 +13,6 @@
 //! 5. otherwise the row is to deposit, `nominal`; R5: a CNDA-sourced row to
 //!    deposit is listed once per NIL.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -252,7 +251,8 @@ pub fn evaluate<'a>(
 
     let mut a_deposer = Vec::new();
     let mut masquees = Vec::new();
-    let mut common_cache: HashMap<&str, Option<(DispositifCode, String)>> = HashMap::new();
+    let mut common_cache: rustc_hash::FxHashMap<&str, Option<(DispositifCode, String)>> =
+        rustc_hash::FxHashMap::default();
     for row in &rem.rows {
         // R1
         if !(row.profil.is_general() || c.profils.contains(&row.profil)) {

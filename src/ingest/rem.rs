@@ -1,6 +1,5 @@
 //! `data/rem/<CODE>/<VERSION>.csv|.xlsx`: one release of a REM, one row per proof.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -117,8 +116,10 @@ pub fn parse_rem_as(
     let columns = table.columns(SCHEMA, diags)?;
 
     let mut rows: Vec<RemRow> = Vec::with_capacity(table.rows.len());
-    let mut proof_lines: HashMap<String, u32> = HashMap::new();
-    let mut requirement_rows: HashMap<String, usize> = HashMap::new();
+    // Fx hashing: these maps see every row of every REM.
+    let mut proof_lines: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
+    let mut requirement_rows: rustc_hash::FxHashMap<String, usize> =
+        rustc_hash::FxHashMap::default();
     let mut rejected_ids = std::collections::BTreeSet::new();
     for row in &table.rows {
         let row = columns.row(&table, row);
