@@ -284,9 +284,10 @@ fn today() -> chrono::NaiveDate {
 /// on, and the diagnostics that concern them.
 struct Resolved {
     project: Project,
-    /// Index in `project.candidatures`.
-    index: usize,
-    /// Diagnostics of the candidature's file and of the data it depends on.
+    /// Position in `project.candidatures`.
+    position: usize,
+    /// Diagnostics of the candidature's file and of the data it depends on
+    /// (the candidature's own rules are checked by [`with_outcome`]).
     diagnostics: Diagnostics,
 }
 
@@ -326,18 +327,13 @@ fn resolve(args: &Args, arg: &str) -> Result<Resolved, u8> {
                 .is_some_and(|c| c.id.as_str() == arg);
         if matches {
             crate::validate::validate_scoped(&project, &mut diagnostics);
-            if let Some(c) = project.candidatures.first() {
-                let index = crate::model::EquivalenceIndex::new(&project.equivalences);
-                crate::validate::candidature(&project, &index, c, &mut diagnostics);
-            }
-            diagnostics.sort();
             if project.candidatures.is_empty() {
                 eprint!("{}", diagnostics.render());
                 return Err(exit::INVALID);
             }
             return Ok(Resolved {
                 project,
-                index: 0,
+                position: 0,
                 diagnostics,
             });
         }
@@ -386,16 +382,9 @@ fn resolve(args: &Args, arg: &str) -> Result<Resolved, u8> {
             diagnostics.push(d.clone());
         }
     }
-    let eq = crate::model::EquivalenceIndex::new(&checked.project.equivalences);
-    crate::validate::candidature(
-        &checked.project,
-        &eq,
-        &checked.project.candidatures[index],
-        &mut diagnostics,
-    );
     Ok(Resolved {
         project: checked.project,
-        index,
+        position: index,
         diagnostics,
     })
 }
@@ -422,33 +411,40 @@ fn with_outcome(
     reference: chrono::NaiveDate,
     f: impl FnOnce(&Project, &crate::rules::Outcome<'_>) -> u8,
 ) -> u8 {
-    let resolved = match resolve(args, arg) {
+    let Resolved {
+        project,
+        position,
+        mut diagnostics,
+    } = match resolve(args, arg) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    eprint!("{}", resolved.diagnostics.render());
-    if resolved.diagnostics.has_errors() {
-        eprintln!(
-            "candidature invalide, rien n'est produit : {}",
-            resolved.diagnostics.summary()
-        );
-        return exit::INVALID;
-    }
-    let project = &resolved.project;
+    let candidature = &project.candidatures[position];
+    // What the candidature names, then the rules, evaluated once.
+    crate::validate::names(&project, candidature, &mut diagnostics);
     let index = crate::model::EquivalenceIndex::new(&project.equivalences);
-    match crate::rules::evaluate(
-        &project.candidatures[resolved.index],
-        project,
-        &index,
-        reference,
-    ) {
-        Ok(outcome) => f(project, &outcome),
-        Err(errors) => {
-            let mut diags = Diagnostics::new();
-            for e in errors {
-                diags.push(e);
+    let outcome = if diagnostics.has_errors() {
+        None
+    } else {
+        match crate::rules::evaluate(candidature, &project, &index, reference) {
+            Ok(outcome) => Some(outcome),
+            Err(errors) => {
+                for e in errors {
+                    diagnostics.push(e);
+                }
+                None
             }
-            eprint!("{}", diags.render());
+        }
+    };
+    diagnostics.sort();
+    eprint!("{}", diagnostics.render());
+    match outcome {
+        Some(outcome) if !diagnostics.has_errors() => f(&project, &outcome),
+        _ => {
+            eprintln!(
+                "candidature invalide, rien n'est produit : {}",
+                diagnostics.summary()
+            );
             exit::INVALID
         }
     }

@@ -263,7 +263,7 @@ pub fn candidature(
 }
 
 /// What a candidature names: dispositif, profiles, chapters, NRUs.
-fn names(project: &Project, c: &Candidature, diags: &mut Diagnostics) {
+pub fn names(project: &Project, c: &Candidature, diags: &mut Diagnostics) {
     let Some(dispositif) = project.catalogue.get(c.dispositif.as_str()) else {
         // Unlike a REM, a candidature cannot stand without the DSR: with no
         // dsr.csv at all its dispositif is unknown too.

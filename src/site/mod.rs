@@ -230,6 +230,12 @@ struct Guide<'a> {
 }
 
 impl Guide<'_> {
+    /// The anchor of a requirement or proof of the current release (its ID
+    /// unless that collided).
+    fn anchor<'s>(&'s self, id: &'s str) -> &'s str {
+        self.anchors.get(id).map_or(id, String::as_str)
+    }
+
     fn url(&self) -> String {
         format!("dispositifs/{}/index.html", self.code)
     }
@@ -455,11 +461,11 @@ impl<'a> Plan<'a> {
         }
 
         // The proof engine, once per candidature, against the build's date.
-        let engine_index = EquivalenceIndex::new(&project.equivalences);
+        let index = EquivalenceIndex::new(&project.equivalences);
         let evaluated: Vec<_> = project
             .candidatures
             .par_iter()
-            .map(|c| crate::rules::evaluate(c, project, &engine_index, date))
+            .map(|c| crate::rules::evaluate(c, project, &index, date))
             .collect();
         let mut outcomes = Vec::new();
         for result in evaluated {
@@ -506,7 +512,6 @@ impl<'a> Plan<'a> {
             .enumerate()
             .map(|(i, p)| (p.page.path.as_str(), i))
             .collect();
-        let index = EquivalenceIndex::new(&project.equivalences);
         let mut nav = vec![("Accueil".to_owned(), "index.html".to_owned(), String::new())];
         if !guides.is_empty() {
             nav.push((
@@ -1384,8 +1389,7 @@ impl<'a> Plan<'a> {
             let anchor = self
                 .guides
                 .get(&o.dispositif.code)
-                .and_then(|g| g.anchors.get(id))
-                .map_or(id, String::as_str);
+                .map_or(id, |g| g.anchor(id));
             format!("{guide}#{anchor}")
         };
         let refs = |r: &crate::model::Referencement| RefView {
@@ -1671,12 +1675,7 @@ impl<'a> Plan<'a> {
                 if seen.insert(&row.exigence_id) {
                     entries.push(SearchEntry {
                         t: row.exigence_id.clone(),
-                        u: format!(
-                            "{url}#{}",
-                            g.anchors
-                                .get(row.exigence_id.as_str())
-                                .map_or(row.exigence_id.as_str(), String::as_str)
-                        ),
+                        u: format!("{url}#{}", g.anchor(&row.exigence_id)),
                         k: "exigence",
                         d: Some(g.code.to_string()),
                         x: markdown::plain_text(&row.exigence, 160),
@@ -1684,12 +1683,7 @@ impl<'a> Plan<'a> {
                 }
                 entries.push(SearchEntry {
                     t: row.preuve_id.clone(),
-                    u: format!(
-                        "{url}#{}",
-                        g.anchors
-                            .get(row.preuve_id.as_str())
-                            .map_or(row.preuve_id.as_str(), String::as_str)
-                    ),
+                    u: format!("{url}#{}", g.anchor(&row.preuve_id)),
                     k: "preuve",
                     d: Some(g.code.to_string()),
                     x: markdown::plain_text(&row.preuve, 120),
