@@ -6,8 +6,8 @@
 //! process-wide counter: fonts get fixed IDs here and the trailer's /ID is
 //! replaced by a hash of the document).
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use printpdf::{
     Color, FontId, Line, LinePoint, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
@@ -31,7 +31,16 @@ struct Face {
     /// Advance of each character, in em.
     widths: HashMap<char, f32>,
     fallback: f32,
+    /// Subsets already made, by the characters they hold.
+    subsets: Mutex<HashMap<Vec<char>, Arc<ParsedFont>>>,
 }
+
+/// Characters every subset holds: ASCII, the Latin-1 letters and the
+/// punctuation of French text.
+const BASE: &str = concat!(
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+    "\u{a0}«»°·ÀÂÄÇÈÉÊËÎÏÔÖÙÛÜàâäçèéêëîïôöùûüÿŒœ’‘“”…–—•€\u{202f}"
+);
 
 impl Face {
     fn load(full: &'static [u8], id: &'static str) -> Option<Face> {
@@ -52,12 +61,33 @@ impl Face {
             glyphs,
             widths,
             fallback,
+            subsets: Mutex::default(),
         })
+    }
+
+    /// The font cut down to the characters a document prints, plus the
+    /// common French repertoire ([`BASE`]): every document whose text stays
+    /// within it shares one subset, made once per process (subsetting is
+    /// most of a small PDF's cost). The result depends only on the
+    /// document's characters, so output stays byte-identical whatever the
+    /// order documents are made in.
+    fn subset_for(&self, used: &BTreeSet<char>) -> Option<Arc<ParsedFont>> {
+        let mut key: BTreeSet<char> = BASE.chars().collect();
+        key.extend(used.iter().copied().filter(|c| self.glyphs.contains_key(c)));
+        let key: Vec<char> = key.into_iter().collect();
+        if let Some(font) = self.subsets.lock().ok()?.get(&key) {
+            return Some(Arc::clone(font));
+        }
+        let font = Arc::new(self.subset(&key)?);
+        if let Ok(mut cache) = self.subsets.lock() {
+            cache.insert(key, Arc::clone(&font));
+        }
+        Some(font)
     }
 
     /// The font cut down to `chars` (cmap kept, so text still maps to
     /// glyphs): a few kilobytes instead of DejaVu's 700.
-    fn subset(&self, chars: &std::collections::BTreeSet<char>) -> Option<ParsedFont> {
+    fn subset(&self, chars: &[char]) -> Option<ParsedFont> {
         use allsorts::binary::read::ReadScope;
         use allsorts::font_data::FontData;
         use allsorts::subset::{subset, CmapTarget, SubsetProfile};
@@ -164,7 +194,7 @@ pub struct Document {
     footer: String,
     faces: &'static Faces,
     /// Characters printed with the regular and the bold face.
-    used: [std::collections::BTreeSet<char>; 2],
+    used: [BTreeSet<char>; 2],
 }
 
 const INK: (f32, f32, f32) = (0.1, 0.1, 0.12);
@@ -564,7 +594,13 @@ impl Document {
     /// The finished PDF.
     pub fn finish(mut self, creation: Option<chrono::NaiveDate>) -> Vec<u8> {
         let n = self.pages.len();
-        let footer = self.footer.clone();
+        // The footer and page numbers are printed here, not through
+        // `text_at`: their characters must be in the subset too (they were
+        // not, and an `A` or `h` only found in the footer came out as
+        // another glyph).
+        let footer = self.faces.regular.printable(&self.footer);
+        self.used[0].extend(footer.chars());
+        self.used[0].extend("Page /0123456789".chars());
         for i in 0..n {
             let label = format!("Page {} / {n}", i + 1);
             let w = self.faces.regular.width(&label, 8.0);
@@ -628,7 +664,7 @@ impl Document {
             if used.is_empty() {
                 continue;
             }
-            let Some(parsed) = face.subset(used) else {
+            let Some(parsed) = face.subset_for(used) else {
                 continue;
             };
             let random = doc.add_font(&parsed);

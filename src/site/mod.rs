@@ -2,6 +2,7 @@
 //! them in parallel with templates compiled once, and hands the files to
 //! [`write`], the one place that touches the output folder.
 
+pub mod checklist;
 pub mod views;
 pub mod write;
 
@@ -950,6 +951,11 @@ impl<'a> Plan<'a> {
     }
 
     /// Link from a page at `from` to requirement `id` of `code`, when its guide has it.
+    /// The anchor of a requirement or proof ID in the guide of `code`.
+    fn anchor<'s>(&'s self, code: &DispositifCode, id: &'s str) -> &'s str {
+        self.guides.get(code).map_or(id, |g| g.anchor(id))
+    }
+
     fn requirement_url(&self, code: &DispositifCode, id: &str, from: &str) -> Option<String> {
         let guide = self.guides.get(code)?;
         let anchor = guide.anchors.get(id)?;
@@ -1385,13 +1391,6 @@ impl<'a> Plan<'a> {
             root_of(&path),
             o.dispositif.code
         );
-        let proof_url = |id: &str| {
-            let anchor = self
-                .guides
-                .get(&o.dispositif.code)
-                .map_or(id, |g| g.anchor(id));
-            format!("{guide}#{anchor}")
-        };
         let refs = |r: &crate::model::Referencement| RefView {
             nru: r.nru.to_string(),
             dispositif: r.dispositif.to_string(),
@@ -1437,63 +1436,86 @@ impl<'a> Plan<'a> {
             equivalence: e,
             hors_edc_psc: x,
         };
+        let code = &o.dispositif.code;
+        let proof_html = self.proof_html.get(code);
+        // Only CNDA and EDC PSC proofs have a derogation, and it is Date 3.
+        let derogation = o
+            .echeances
+            .and_then(|d| d.derogation(Source::Cnda))
+            .map(french::datetime);
         let deposit_groups = chapters
             .iter()
             .filter_map(|ch| {
                 let anchor = ch.anchor.clone()?;
+                let entries: Vec<_> = o
+                    .a_deposer
+                    .iter()
+                    .filter(|e| e.row.chapitre == ch.title)
+                    .collect();
+                // Proof texts are rendered once per REM; render the others here.
+                let fresh: Vec<Option<String>> = entries
+                    .iter()
+                    .map(|e| {
+                        let cached =
+                            proof_html.is_some_and(|m| m.contains_key(e.row.preuve_id.as_str()));
+                        (!cached).then(|| markdown::cell_html(&e.row.preuve))
+                    })
+                    .collect();
+                let rows: Vec<checklist::DepositRow<'_>> = entries
+                    .iter()
+                    .zip(&fresh)
+                    .map(|(e, fresh)| checklist::DepositRow {
+                        preuve: &e.row.preuve_id,
+                        anchor: self.anchor(code, &e.row.preuve_id),
+                        text_html: proof_html
+                            .and_then(|m| m.get(e.row.preuve_id.as_str()))
+                            .or(fresh.as_ref())
+                            .map_or("", String::as_str),
+                        source: e.row.source.as_str(),
+                        nil: e.nil,
+                        composant: match &e.motif {
+                            crate::rules::Motif::Nominal => None,
+                            crate::rules::Motif::Composant(n) => Some(n),
+                        },
+                        derogation: derogation.as_deref().filter(|_| {
+                            o.echeances
+                                .and_then(|d| d.derogation(e.row.source))
+                                .is_some()
+                        }),
+                    })
+                    .collect();
+                let mut rows_html = String::with_capacity(rows.len() * 400);
+                checklist::deposit_rows(&mut rows_html, &guide, &rows);
                 Some(DepositGroup {
                     title: ch.title.clone(),
                     anchor,
-                    entries: o
-                        .a_deposer
-                        .iter()
-                        .filter(|e| e.row.chapitre == ch.title)
-                        .map(|e| DepositView {
-                            preuve: e.row.preuve_id.clone(),
-                            url: proof_url(&e.row.preuve_id),
-                            exigence: e.row.exigence_id.clone(),
-                            text_html: self
-                                .proof_html
-                                .get(&o.dispositif.code)
-                                .and_then(|m| m.get(e.row.preuve_id.as_str()))
-                                .cloned()
-                                .unwrap_or_else(|| markdown::cell_html(&e.row.preuve)),
-                            source: e.row.source.as_str(),
-                            nil: e.nil.map(str::to_owned),
-                            motif: match &e.motif {
-                                crate::rules::Motif::Nominal => "—".to_owned(),
-                                crate::rules::Motif::Composant(n) => format!("composant {n}"),
-                            },
-                            derogation: o
-                                .echeances
-                                .and_then(|d| d.derogation(e.row.source))
-                                .map(french::datetime),
-                        })
-                        .collect(),
+                    rows_html,
                 })
             })
             .collect();
         // One row per requirement (its proofs share the reason), not per proof.
-        let mut masked: Vec<MaskedView> = Vec::new();
+        let mut masked: Vec<checklist::MaskedRow<'_>> = Vec::new();
         let mut last: Option<(&str, &Mask)> = None;
         for m in &o.masquees {
             let key = (m.row.exigence_id.as_str(), &m.mask);
-            let link = Link {
-                title: m.row.preuve_id.clone(),
-                url: proof_url(&m.row.preuve_id),
+            let link = checklist::Anchor {
+                text: &m.row.preuve_id,
+                anchor: self.anchor(code, &m.row.preuve_id),
             };
             if last == Some(key) {
-                if let Some(view) = masked.last_mut() {
-                    view.proofs.push(link);
+                if let Some(row) = masked.last_mut() {
+                    row.proofs.push(link);
                 }
                 continue;
             }
             last = Some(key);
-            masked.push(MaskedView {
-                exigence: m.row.exigence_id.clone(),
-                url: proof_url(&m.row.exigence_id),
+            masked.push(checklist::MaskedRow {
+                exigence: checklist::Anchor {
+                    text: &m.row.exigence_id,
+                    anchor: self.anchor(code, &m.row.exigence_id),
+                },
                 proofs: vec![link],
-                chapitre: m.row.chapitre.clone(),
+                chapitre: &m.row.chapitre,
                 reason: match &m.mask {
                     Mask::Heritage(nru) => format!("héritage ({nru})"),
                     Mask::Equivalence { nru, .. } => format!("équivalence ({nru})"),
@@ -1503,15 +1525,17 @@ impl<'a> Plan<'a> {
                     Mask::Equivalence {
                         requirement: (code, id),
                         ..
-                    } => Some(EquivalentView {
-                        code: code.to_string(),
-                        id: id.clone(),
-                        url: self.requirement_url(code, id, &path),
-                    }),
+                    } => Some((
+                        code.as_str(),
+                        id.as_str(),
+                        self.requirement_url(code, id, &path),
+                    )),
                     _ => None,
                 },
             });
         }
+        let mut masked_html = String::with_capacity(masked.len() * 300);
+        checklist::masked_rows(&mut masked_html, &guide, &masked);
         let deadlines = o
             .echeances
             .map(|e| {
@@ -1597,7 +1621,7 @@ impl<'a> Plan<'a> {
             totals,
             chapters,
             deposit_groups,
-            masked,
+            masked_html,
             attestation: o.attestation.clone(),
             deadlines,
             reference: o

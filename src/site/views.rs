@@ -499,8 +499,8 @@ pub struct CandidatureView {
     pub chapters: Vec<ChapterCounts>,
     /// Proofs to deposit, by chapter.
     pub deposit_groups: Vec<DepositGroup>,
-    /// Proofs not asked.
-    pub masked: Vec<MaskedView>,
+    /// Rows of the table of proofs not asked, HTML (empty: none).
+    pub masked_html: String,
     /// Reasons for the attestation sur l'honneur (empty: not required).
     pub attestation: Vec<String>,
     /// Deadlines.
@@ -583,46 +583,8 @@ pub struct DepositGroup {
     pub title: String,
     /// Anchor.
     pub anchor: String,
-    /// Entries.
-    pub entries: Vec<DepositView>,
-}
-
-/// One proof to deposit.
-#[derive(Debug, Serialize)]
-pub struct DepositView {
-    /// Proof number.
-    pub preuve: String,
-    /// Link to it in the guide.
-    pub url: String,
-    /// Requirement.
-    pub exigence: String,
-    /// Expected proof.
-    pub text_html: String,
-    /// Guichet.
-    pub source: &'static str,
-    /// NIL (CNDA).
-    pub nil: Option<String>,
-    /// `nominal` or the component.
-    pub motif: String,
-    /// Derogatory proof accepted until.
-    pub derogation: Option<String>,
-}
-
-/// One proof not asked.
-#[derive(Debug, Serialize)]
-pub struct MaskedView {
-    /// Requirement ID.
-    pub exigence: String,
-    /// Link to it in the guide.
-    pub url: String,
-    /// Its proofs not asked, with their links.
-    pub proofs: Vec<Link>,
-    /// Chapter.
-    pub chapitre: String,
-    /// Reason, in words.
-    pub reason: String,
-    /// The equivalent requirement, for équivalence.
-    pub common: Option<EquivalentView>,
+    /// Its table rows, HTML ([`super::checklist::deposit_rows`]).
+    pub rows_html: String,
 }
 
 /// One deadline.

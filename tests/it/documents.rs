@@ -296,3 +296,24 @@ fn hostile_data_stays_text_in_the_convention() {
         "data not kept as text"
     );
 }
+
+/// Characters printed only in the footer (outside the shared French
+/// repertoire) are embedded too: they once came out as other glyphs,
+/// "/ttestation sur l'/onneur", because the font subset was made from the
+/// body text alone.
+#[test]
+fn footer_characters_are_in_the_embedded_font() {
+    use segurdoc::render::pdf::{Document, Meta, Span};
+    let meta = Meta {
+        title: "t".to_owned(),
+        author: "a".to_owned(),
+        subject: "s".to_owned(),
+    };
+    let mut doc = Document::new(meta, "Ωméga ŝ — pied de page").unwrap();
+    doc.paragraph(&[Span::plain("corps")], 10.0);
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("footer.pdf");
+    std::fs::write(&pdf, doc.finish(None)).unwrap();
+    let text = squash(&pdftotext(&pdf));
+    assert!(text.contains("Ωméga ŝ — pied de page Page 1 / 1"), "{text}");
+}

@@ -618,3 +618,21 @@ fn serve_rebuilds_on_change_and_keeps_the_last_good_site_on_error() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// The two long tables of a checklist (written by `site::checklist`, not
+/// by Tera): links to the guide's anchors, derogations, NILs, component
+/// reasons, héritage and équivalence with the common requirement. One row
+/// per line for review.
+#[test]
+fn checklist_tables_snapshot() {
+    let project = sample();
+    let out = build(project.path());
+    let html = std::fs::read_to_string(out.join("candidatures/cas3-ms-pde/index.html")).unwrap();
+    let start = html
+        .find("<section aria-labelledby=\"a-deposer\">")
+        .unwrap();
+    let end = html
+        .find("<section aria-labelledby=\"documents\">")
+        .unwrap();
+    insta::assert_snapshot!(html[start..end].replace("</tr>", "</tr>\n"));
+}
