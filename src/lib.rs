@@ -88,10 +88,14 @@ pub fn build_project(
     output: &Path,
     source_date_epoch: Option<&str>,
 ) -> Result<Built, BuildError> {
-    let Checked {
-        project,
-        mut diagnostics,
-    } = check_project(root).map_err(BuildError::Load)?;
+    let loaded = ingest::load_project(root).map_err(BuildError::Load)?;
+    let project = loaded.project;
+    let mut diagnostics = loaded.diagnostics;
+    // What `check` checks, except the proof engine's rules: the site runs
+    // the engine once per candidature as it writes its checklist, and
+    // reports its errors the same way.
+    validate::validate_for_build(&project, &mut diagnostics);
+    diagnostics.sort();
     if diagnostics.has_errors() {
         return Err(BuildError::Invalid(diagnostics));
     }

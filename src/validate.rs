@@ -8,12 +8,39 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::model::{Candidature, Dispositif, Project, Vague};
 
-/// Runs every cross-file check on a loaded project.
+/// Runs every cross-file check on a loaded project, the proof engine
+/// included (candidatures in parallel).
 pub fn validate(project: &Project, diags: &mut Diagnostics) {
+    validate_with(project, true, diags);
+}
+
+/// [`validate`] without running the proof engine: `build` runs it as it
+/// writes each checklist (once per candidature, its answer dropped once
+/// written, so that memory does not grow with candidatures × proofs) and
+/// reports its errors then.
+pub fn validate_for_build(project: &Project, diags: &mut Diagnostics) {
+    validate_with(project, false, diags);
+}
+
+fn validate_with(project: &Project, engine: bool, diags: &mut Diagnostics) {
+    use rayon::prelude::*;
     validate_data(project, diags);
     let index = crate::model::EquivalenceIndex::new(&project.equivalences);
-    for candidature in &project.candidatures {
-        self::candidature(project, &index, candidature, diags);
+    let checked: Vec<Diagnostics> = project
+        .candidatures
+        .par_iter()
+        .map(|c| {
+            let mut local = Diagnostics::new();
+            if engine {
+                self::candidature(project, &index, c, &mut local);
+            } else {
+                names(project, c, &mut local);
+            }
+            local
+        })
+        .collect();
+    for local in checked {
+        diags.extend(local);
     }
     duplicate_candidature_ids(project, diags);
     multiple_candidatures(project, diags);

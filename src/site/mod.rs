@@ -130,36 +130,58 @@ pub fn render_to(
     let templates = Templates::compile(&project.templates, diags)?;
     let plan = Plan::new(project, templates, date, diags)?;
     let jobs = plan.jobs();
-    let results: Vec<Result<Vec<String>, Diagnostic>> = jobs
+    let put = |file: OutputFile| {
+        sink.put(file).map_err(|e| {
+            Diagnostic::error(
+                Location::file(&std::sync::Arc::from(e.path.display().to_string())),
+                e.message,
+            )
+        })
+    };
+    type Written = (Vec<String>, Option<CandidatureRow>);
+    let results: Vec<Result<Written, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
-            let files = plan.run(job)?;
+            let (files, row) = plan.run(job)?;
             let mut paths = Vec::with_capacity(files.len());
             for file in files {
                 paths.push(file.path.clone());
-                sink.put(file).map_err(|e| {
-                    Diagnostic::error(
-                        Location::file(&std::sync::Arc::from(e.path.display().to_string())),
-                        e.message,
-                    )
-                })?;
+                put(file).map_err(|d| vec![d])?;
             }
-            Ok(paths)
+            Ok((paths, row))
         })
         .collect();
     let mut paths = Vec::new();
+    let mut rows = Vec::new();
     let mut failed = false;
     for result in results {
         match result {
-            Ok(p) => paths.extend(p),
+            Ok((p, row)) => {
+                paths.extend(p);
+                rows.extend(row);
+            }
             Err(d) => {
-                diags.push(d);
+                for d in d {
+                    diags.push(d);
+                }
                 failed = true;
             }
         }
     }
     if failed {
         return None;
+    }
+    // The index of candidatures, from the counts each checklist returned
+    // (in file order, as jobs are).
+    if !project.candidatures.is_empty() {
+        let index = plan.candidatures(rows).and_then(|file| {
+            paths.push(file.path.clone());
+            put(file)
+        });
+        if let Err(d) = index {
+            diags.push(d);
+            return None;
+        }
     }
     let sitemap = plan.sitemap(&paths);
     let marker = OutputFile {
@@ -261,7 +283,6 @@ enum Job<'a> {
     Equivalences,
     Pair(&'a (DispositifCode, DispositifCode)),
     Content(usize),
-    Candidatures,
     Candidature(usize),
     Assets,
     Search,
@@ -280,8 +301,6 @@ struct Plan<'a> {
     nav: Vec<(String, String, String)>,
     build_date: String,
     date_iso: String,
-    /// The proof engine's answer for every candidature, in file order.
-    outcomes: Vec<crate::rules::Outcome<'a>>,
     /// The build's date (documents are dated with it).
     date: NaiveDate,
     /// Diffs between consecutive releases of each REM, oldest first.
@@ -461,29 +480,9 @@ impl<'a> Plan<'a> {
             return None;
         }
 
-        // The proof engine, once per candidature, against the build's date.
         let index = EquivalenceIndex::new(&project.equivalences);
-        let evaluated: Vec<_> = project
-            .candidatures
-            .par_iter()
-            .map(|c| crate::rules::evaluate(c, project, &index, date))
-            .collect();
-        let mut outcomes = Vec::new();
-        for result in evaluated {
-            match result {
-                Ok(o) => outcomes.push(o),
-                Err(errors) => {
-                    for e in errors {
-                        diags.push(e);
-                    }
-                    ok = false;
-                }
-            }
-        }
-        if !ok {
-            return None;
-        }
-        let used: BTreeSet<&DispositifCode> = outcomes.iter().map(|o| &o.dispositif.code).collect();
+        let used: BTreeSet<&DispositifCode> =
+            project.candidatures.iter().map(|c| &c.dispositif).collect();
         let proof_html: HashMap<DispositifCode, HashMap<&'a str, String>> = used
             .into_par_iter()
             .filter_map(|code| {
@@ -557,7 +556,6 @@ impl<'a> Plan<'a> {
             build_date: french::date(date),
             date_iso: date.format("%Y-%m-%d").to_string(),
             proof_html,
-            outcomes,
             date,
             changelogs,
         })
@@ -579,15 +577,17 @@ impl<'a> Plan<'a> {
             jobs.extend(self.index.pairs().keys().map(Job::Pair));
         }
         jobs.extend((0..self.pages.len()).map(Job::Content));
-        if !self.outcomes.is_empty() {
-            jobs.push(Job::Candidatures);
-            jobs.extend((0..self.outcomes.len()).map(Job::Candidature));
-        }
+        jobs.extend((0..self.project.candidatures.len()).map(Job::Candidature));
         jobs
     }
 
-    fn run(&self, job: &Job<'_>) -> Result<Vec<OutputFile>, Diagnostic> {
-        match job {
+    /// The files of one job; a checklist also returns its row of the index
+    /// of candidatures.
+    fn run(
+        &self,
+        job: &Job<'_>,
+    ) -> Result<(Vec<OutputFile>, Option<CandidatureRow>), Vec<Diagnostic>> {
+        let files = match job {
             Job::Home => self.home(),
             Job::Guide(g) => self.guide(g),
             Job::Archive(g, i) => self.archive(g, *i),
@@ -595,11 +595,14 @@ impl<'a> Plan<'a> {
             Job::Equivalences => self.equivalences(),
             Job::Pair(key) => self.pair(key),
             Job::Content(i) => self.content(&self.pages[*i]),
-            Job::Candidatures => self.candidatures(),
-            Job::Candidature(i) => self.candidature(&self.outcomes[*i]),
+            Job::Candidature(i) => {
+                let (files, row) = self.candidature(&self.project.candidatures[*i])?;
+                return Ok((files, Some(row)));
+            }
             Job::Assets => Ok(self.assets()),
             Job::Search => Ok(self.search()),
-        }
+        };
+        files.map(|f| (f, None)).map_err(|d| vec![d])
     }
 
     fn layout(
@@ -1341,30 +1344,9 @@ impl<'a> Plan<'a> {
         Ok(vec![self.html("changelog.html", path, &view)?])
     }
 
-    fn candidatures(&self) -> Result<Vec<OutputFile>, Diagnostic> {
+    /// The index of candidatures, from one row per checklist.
+    fn candidatures(&self, rows: Vec<CandidatureRow>) -> Result<OutputFile, Diagnostic> {
         let path = "candidatures/index.html";
-        let rows = self
-            .outcomes
-            .iter()
-            .map(|o| CandidatureRow {
-                url: format!("{}/index.html", o.candidature.id),
-                id: o.candidature.id.to_string(),
-                dispositif: o.dispositif.code.to_string(),
-                solution: format!(
-                    "{} {}",
-                    o.candidature.solution.nom, o.candidature.solution.version
-                ),
-                profils: o
-                    .profils
-                    .iter()
-                    .map(|p| p.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                a_deposer: o.a_deposer.len(),
-                masquees: o.masquees.len(),
-                attestation: !o.attestation.is_empty(),
-            })
-            .collect();
         let view = CandidaturesView {
             layout: self.layout(
                 path,
@@ -1374,14 +1356,40 @@ impl<'a> Plan<'a> {
             ),
             rows,
         };
-        Ok(vec![self.html(
-            "candidatures.html",
-            path.to_owned(),
-            &view,
-        )?])
+        self.html("candidatures.html", path.to_owned(), &view)
     }
 
-    fn candidature(&self, o: &crate::rules::Outcome<'_>) -> Result<Vec<OutputFile>, Diagnostic> {
+    /// A candidature's checklist page, its lists and documents, with its
+    /// row of the index. The proof engine runs here, once; its answer is
+    /// dropped once the files are made.
+    fn candidature(
+        &self,
+        c: &crate::model::Candidature,
+    ) -> Result<(Vec<OutputFile>, CandidatureRow), Vec<Diagnostic>> {
+        let o = crate::rules::evaluate(c, self.project, &self.index, self.date)?;
+        let row = CandidatureRow {
+            url: format!("{}/index.html", c.id),
+            id: c.id.to_string(),
+            dispositif: o.dispositif.code.to_string(),
+            solution: format!("{} {}", c.solution.nom, c.solution.version),
+            profils: o
+                .profils
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            a_deposer: o.a_deposer.len(),
+            masquees: o.masquees.len(),
+            attestation: !o.attestation.is_empty(),
+        };
+        let files = self.candidature_files(&o).map_err(|d| vec![d])?;
+        Ok((files, row))
+    }
+
+    fn candidature_files(
+        &self,
+        o: &crate::rules::Outcome<'_>,
+    ) -> Result<Vec<OutputFile>, Diagnostic> {
         use crate::rules::Mask;
         let c = o.candidature;
         let dir = format!("candidatures/{}/", c.id);
@@ -1723,13 +1731,12 @@ impl<'a> Plan<'a> {
                 x: String::new(),
             });
         }
-        for o in &self.outcomes {
-            let c = o.candidature;
+        for c in &self.project.candidatures {
             entries.push(SearchEntry {
                 t: format!("Candidature {}", c.id),
                 u: format!("candidatures/{}/index.html", c.id),
                 k: "candidature",
-                d: Some(o.dispositif.code.to_string()),
+                d: Some(c.dispositif.to_string()),
                 x: format!(
                     "{} {} — {}",
                     c.solution.nom,

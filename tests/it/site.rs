@@ -324,6 +324,36 @@ fn a_failed_build_leaves_the_previous_output_untouched_and_exits_1() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// `build` runs the proof engine while it writes the checklists (not
+/// during its checks): a rule broken by one candidature still fails the
+/// whole build, with exactly the error `check` gives, and the previous
+/// site stays.
+#[test]
+fn a_rule_broken_by_a_candidature_fails_the_build_as_check_reports_it() {
+    let project = sample();
+    let out = build(project.path());
+    let before = read_tree(&out);
+    // Héritage from a vague 2 référencement (R2).
+    let yaml = project.path().join("data/candidatures/cas3-ms-pde.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(
+        &yaml,
+        text.replace("heritage: [NRU-V1-MS2-0311]", "heritage: [NRU-V2-DPI-0057]"),
+    )
+    .unwrap();
+    let (check_code, _, check_err) = run_binary(project.path(), &["check"]);
+    assert_eq!(check_code, 1, "{check_err}");
+    let (code, stdout, stderr) = run_binary(project.path(), &["build"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout, "");
+    let error = "data/candidatures/cas3-ms-pde.yaml:29:12: error: NRU-V2-DPI-0057 est un référencement de vague 2";
+    assert!(check_err.contains(error), "{check_err}");
+    assert!(stderr.contains(error), "{stderr}");
+    assert_eq!(stderr.matches(": error:").count(), 1, "{stderr}");
+    assert!(stderr.contains("n'a pas été modifié"), "{stderr}");
+    assert_eq!(read_tree(&out), before);
+}
+
 #[test]
 fn build_refuses_to_replace_a_folder_it_did_not_create() {
     let project = sample();
