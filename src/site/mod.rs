@@ -247,7 +247,7 @@ struct Guide<'a> {
     /// Oldest first; may be empty.
     rems: &'a [Rem],
     /// Anchor of each requirement and proof of the current release.
-    anchors: HashMap<&'a str, String>,
+    anchors: rustc_hash::FxHashMap<&'a str, String>,
     /// First row of each requirement of the current release.
     requirements: HashMap<&'a str, &'a RemRow>,
 }
@@ -341,9 +341,9 @@ fn unique(used: &mut BTreeSet<String>, wanted: &str) -> String {
 
 /// Anchors of a release: requirement IDs first, then proof numbers, each
 /// kept as written unless already taken.
-fn anchors_of(rem: &Rem) -> (HashMap<&str, String>, BTreeSet<String>) {
+fn anchors_of(rem: &Rem) -> (rustc_hash::FxHashMap<&str, String>, BTreeSet<String>) {
     let mut used: BTreeSet<String> = GUIDE_IDS.iter().map(|s| (*s).to_owned()).collect();
-    let mut anchors = HashMap::new();
+    let mut anchors = rustc_hash::FxHashMap::default();
     for row in &rem.rows {
         if !anchors.contains_key(row.exigence_id.as_str()) {
             let a = unique(&mut used, &row.exigence_id);
@@ -386,7 +386,7 @@ impl<'a> Plan<'a> {
                     }
                     (anchors_of(rem).0, first)
                 }
-                None => (HashMap::new(), HashMap::new()),
+                None => (Default::default(), HashMap::new()),
             };
             guides.insert(
                 code.clone(),
@@ -954,11 +954,6 @@ impl<'a> Plan<'a> {
     }
 
     /// Link from a page at `from` to requirement `id` of `code`, when its guide has it.
-    /// The anchor of a requirement or proof ID in the guide of `code`.
-    fn anchor<'s>(&'s self, code: &DispositifCode, id: &'s str) -> &'s str {
-        self.guides.get(code).map_or(id, |g| g.anchor(id))
-    }
-
     fn requirement_url(&self, code: &DispositifCode, id: &str, from: &str) -> Option<String> {
         let guide = self.guides.get(code)?;
         let anchor = guide.anchors.get(id)?;
@@ -1446,6 +1441,10 @@ impl<'a> Plan<'a> {
         };
         let code = &o.dispositif.code;
         let proof_html = self.proof_html.get(code);
+        let guide_of_code = self.guides.get(code);
+        fn anchor_in<'s>(guide: Option<&'s Guide<'_>>, id: &'s str) -> &'s str {
+            guide.map_or(id, |g| g.anchor(id))
+        }
         // Only CNDA and EDC PSC proofs have a derogation, and it is Date 3.
         let derogation = o
             .echeances
@@ -1474,7 +1473,7 @@ impl<'a> Plan<'a> {
                     .zip(&fresh)
                     .map(|(e, fresh)| checklist::DepositRow {
                         preuve: &e.row.preuve_id,
-                        anchor: self.anchor(code, &e.row.preuve_id),
+                        anchor: anchor_in(guide_of_code, &e.row.preuve_id),
                         text_html: proof_html
                             .and_then(|m| m.get(e.row.preuve_id.as_str()))
                             .or(fresh.as_ref())
@@ -1508,7 +1507,7 @@ impl<'a> Plan<'a> {
             let key = (m.row.exigence_id.as_str(), &m.mask);
             let link = checklist::Anchor {
                 text: &m.row.preuve_id,
-                anchor: self.anchor(code, &m.row.preuve_id),
+                anchor: anchor_in(guide_of_code, &m.row.preuve_id),
             };
             if last == Some(key) {
                 if let Some(row) = masked.last_mut() {
@@ -1520,7 +1519,7 @@ impl<'a> Plan<'a> {
             masked.push(checklist::MaskedRow {
                 exigence: checklist::Anchor {
                     text: &m.row.exigence_id,
-                    anchor: self.anchor(code, &m.row.exigence_id),
+                    anchor: anchor_in(guide_of_code, &m.row.exigence_id),
                 },
                 proofs: vec![link],
                 chapitre: &m.row.chapitre,

@@ -58,6 +58,23 @@ impl super::Sink for DirSink {
     }
 }
 
+/// Removes a folder and everything in it, subfolders in parallel: the
+/// previous site of a national build is 12,000 files, and removing it
+/// serially was 0.4 s at the end of every build. Symbolic links are
+/// removed, never followed.
+fn remove_tree(path: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries = fs::read_dir(path)?.collect::<Result<Vec<_>, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(path)
+}
+
 /// Checks that `output` may be replaced.
 fn check_output(output: &Path) -> Result<(), WriteError> {
     if output.exists() {
@@ -137,10 +154,34 @@ pub fn build_into<T, E>(
             let _ = fs::remove_dir_all(&staging);
             return Err(Failed::Write(io_error(output, err)));
         }
-        let _ = fs::remove_dir_all(&old);
+        let _ = remove_tree(&old);
     } else if let Err(e) = fs::rename(&staging, output) {
         let _ = fs::remove_dir_all(&staging);
         return Err(Failed::Write(io_error(output, e)));
     }
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remove_tree_removes_everything_but_follows_no_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep = dir.path().join("keep");
+        fs::create_dir_all(&keep).unwrap();
+        fs::write(keep.join("precious.txt"), "x").unwrap();
+        let old = dir.path().join("old");
+        for sub in ["a/b/c", "a/d", "e"] {
+            fs::create_dir_all(old.join(sub)).unwrap();
+            fs::write(old.join(sub).join("f.html"), "y").unwrap();
+        }
+        fs::write(old.join("top.pdf"), "z").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&keep, old.join("a/link")).unwrap();
+        remove_tree(&old).unwrap();
+        assert!(!old.exists());
+        assert_eq!(fs::read_to_string(keep.join("precious.txt")).unwrap(), "x");
+    }
 }
