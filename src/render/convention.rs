@@ -240,16 +240,7 @@ struct PageView<'a> {
 
 /// The standalone HTML page of a Markdown draft (data sanitised).
 pub fn html(templates: &Templates, markdown: &str, o: &Outcome<'_>) -> Result<String, String> {
-    struct NoLinks;
-    impl super::markdown::LinkResolver for NoLinks {
-        fn resolve(&self, _: &str) -> Option<String> {
-            None
-        }
-    }
-    let body = super::markdown::page_html(markdown, &NoLinks);
-    // The template's own # title becomes the page's h2 after shifting; keep
-    // it the document's h1.
-    let body = restore_h1(&body);
+    let body = super::markdown::document_html(markdown);
     templates
         .render(
             "convention.html",
@@ -262,24 +253,6 @@ pub fn html(templates: &Templates, markdown: &str, o: &Outcome<'_>) -> Result<St
             },
         )
         .map_err(|(file, message)| format!("{file} : {message}"))
-}
-
-/// `page_html` shifts headings under a page title; a standalone document
-/// keeps its own levels.
-fn restore_h1(html: &str) -> String {
-    let mut out = html.to_owned();
-    for (from, to) in [
-        ("h2", "h1"),
-        ("h3", "h2"),
-        ("h4", "h3"),
-        ("h5", "h4"),
-        ("h6", "h5"),
-    ] {
-        out = out
-            .replace(&format!("<{from}"), &format!("<{to}"))
-            .replace(&format!("</{from}>"), &format!("</{to}>"));
-    }
-    out
 }
 
 /// A Markdown table being read: header, body rows, the row in progress.

@@ -244,6 +244,39 @@ pub trait LinkResolver {
 /// A content page body: headings shifted so that the page's own `<h1>` stays
 /// the only one, each with a stable `id`; `.md` links resolved.
 pub fn page_html(markdown: &str, links: &dyn LinkResolver) -> String {
+    let (mut events, shift, ids) = with_heading_ids(markdown, links, true);
+    let needs_clean = neutralise(&mut events);
+    // Heading ids are set here, so the sanitiser always runs on pages (they
+    // are few next to REM cells).
+    finish(events, needs_clean || shift > 0 || ids)
+}
+
+/// A document generated from a template of the project (the convention
+/// draft), whose values were escaped for Markdown
+/// ([`super::convention::md`]): headings keep their levels and get ids.
+/// Nothing in it is markup the template did not write, so it is not
+/// sanitised (that was a fifth of a convention's cost); unknown
+/// angle-bracket words still show as text.
+pub fn document_html(markdown: &str) -> String {
+    struct Keep;
+    impl LinkResolver for Keep {
+        fn resolve(&self, _: &str) -> Option<String> {
+            None
+        }
+    }
+    let (mut events, _, _) = with_heading_ids(markdown, &Keep, false);
+    neutralise(&mut events);
+    finish(events, false)
+}
+
+/// The events of `markdown` with heading ids (and, when `shift`, headings
+/// moved down so that the top one is an `<h2>`) and links resolved; with
+/// the shift applied and whether any id was set.
+fn with_heading_ids<'m>(
+    markdown: &'m str,
+    links: &dyn LinkResolver,
+    shift_headings: bool,
+) -> (Vec<Event<'m>>, usize, bool) {
     let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
     let top = events
         .iter()
@@ -253,7 +286,11 @@ pub fn page_html(markdown: &str, links: &dyn LinkResolver) -> String {
         })
         .min()
         .unwrap_or(2);
-    let shift = 2usize.saturating_sub(top);
+    let shift = if shift_headings {
+        2usize.saturating_sub(top)
+    } else {
+        0
+    };
     let mut used: HashMap<String, usize> = HashMap::new();
     let mut i = 0;
     while i < events.len() {
@@ -308,10 +345,7 @@ pub fn page_html(markdown: &str, links: &dyn LinkResolver) -> String {
         }
         i += 1;
     }
-    let needs_clean = neutralise(&mut events);
-    // Heading ids are set here, so the sanitiser always runs on pages (they
-    // are few next to REM cells).
-    finish(events, needs_clean || shift > 0 || !used.is_empty())
+    (events, shift, !used.is_empty())
 }
 
 fn shifted(level: HeadingLevel, shift: usize) -> HeadingLevel {
