@@ -205,5 +205,5 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
     ]);
     doc.note("Document généré à partir de la candidature déposée ; à signer par le représentant légal de la société.");
     let creation = c.signature.as_ref().and_then(|s| s.date).or(date);
-    Ok(doc.finish(creation))
+    doc.finish(creation)
 }

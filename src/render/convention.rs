@@ -378,5 +378,5 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
         }
     }
     flush(&mut doc, &mut spans, heading, &mut list_counters);
-    Ok(doc.finish(Some(date)))
+    doc.finish(Some(date))
 }

@@ -2,7 +2,9 @@
 //! poppler's `pdftotext`, `pdfinfo` and `pdftotext -bbox` (Debian package
 //! `poppler-utils`, installed by `.ci/run`) the way a signatory would read
 //! them: every filled value present, accents intact, nothing outside the
-//! page, the same bytes whatever was generated before.
+//! page, the same bytes whatever was generated before; and checked by
+//! `qpdf --check` (Debian package `qpdf`), since segurdoc writes the PDF
+//! structure itself.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,9 +16,14 @@ fn fixture() -> PathBuf {
 }
 
 fn tool(name: &str) -> &str {
+    let package = if name == "qpdf" {
+        "qpdf"
+    } else {
+        "poppler-utils"
+    };
     assert!(
-        Command::new(name).arg("-v").output().is_ok(),
-        "{name} is missing: install Debian's poppler-utils (apt-get install poppler-utils)"
+        Command::new(name).arg("--version").output().is_ok(),
+        "{name} is missing: install Debian's {package} (apt-get install {package})"
     );
     name
 }
@@ -313,7 +320,64 @@ fn footer_characters_are_in_the_embedded_font() {
     doc.paragraph(&[Span::plain("corps")], 10.0);
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("footer.pdf");
-    std::fs::write(&pdf, doc.finish(None)).unwrap();
+    std::fs::write(&pdf, doc.finish(None).unwrap()).unwrap();
     let text = squash(&pdftotext(&pdf));
     assert!(text.contains("Ωméga ŝ — pied de page Page 1 / 1"), "{text}");
+}
+
+/// Every PDF of a built site is well formed for qpdf (cross-reference
+/// table, objects, streams, fonts), and two documents using the same font
+/// subset embed it identically.
+#[test]
+fn every_pdf_of_a_build_passes_qpdf_check() {
+    let project = project_with(None);
+    let (code, _, stderr) = run_binary(project.path(), &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut pdfs = Vec::new();
+    for entry in walkdir::WalkDir::new(project.path().join("output")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "pdf") {
+            pdfs.push(entry.path().to_path_buf());
+        }
+    }
+    assert!(pdfs.len() >= 10, "{pdfs:?}");
+    for pdf in &pdfs {
+        let out = Command::new(tool("qpdf"))
+            .arg("--check")
+            .arg(pdf)
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && report.contains("No syntax or stream encoding errors"),
+            "{}: {report}{}",
+            pdf.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // The regular font program, the largest stream of each file.
+    let program = |pdf: &Path| -> Vec<u8> {
+        let bytes = std::fs::read(pdf).unwrap();
+        let at = bytes.windows(8).position(|w| w == b"/Length1").unwrap();
+        let start = at
+            + bytes[at..]
+                .windows(7)
+                .position(|w| w == b"stream\n")
+                .unwrap()
+            + 7;
+        let len: usize = String::from_utf8_lossy(&bytes[at + 8..])
+            .trim_start()
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        bytes[start..start + len].to_vec()
+    };
+    let conventions: Vec<_> = pdfs
+        .iter()
+        .filter(|p| p.ends_with("convention.pdf"))
+        .collect();
+    assert!(program(conventions[0]).len() > 10_000);
+    assert_eq!(program(conventions[0]), program(conventions[1]));
 }
