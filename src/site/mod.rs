@@ -1629,6 +1629,7 @@ impl<'a> Plan<'a> {
             chapters,
             deposit_groups,
             masked_html,
+            masked_count: masked.len(),
             attestation: o.attestation.clone(),
             deadlines,
             reference: o

@@ -501,6 +501,9 @@ pub struct CandidatureView {
     pub deposit_groups: Vec<DepositGroup>,
     /// Rows of the table of proofs not asked, HTML (empty: none).
     pub masked_html: String,
+    /// Number of those rows (templates test this, not the HTML: Tera
+    /// escapes a string to test it, 100 KB on a national checklist).
+    pub masked_count: usize,
     /// Reasons for the attestation sur l'honneur (empty: not required).
     pub attestation: Vec<String>,
     /// Deadlines.
