@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::model::{DispositifCode, Source};
+use crate::model::{DispositifCode, RemRow, Source};
 use crate::render::french;
 use crate::rules::{Mask, Motif, Outcome};
 
@@ -198,84 +198,294 @@ pub fn json_view<'a>(o: &'a Outcome<'a>) -> PreuvesJson<'a> {
     }
 }
 
-/// `preuves --format json`, pretty-printed, with a final newline.
+/// The fixed part of one REM row in the JSON and CSV lists (proof,
+/// requirement, chapter, profile, périmètre, guichet), escaped once per REM
+/// and shared by every candidature's lists: a national build writes 2,000
+/// lists of 1,500 entries from the same 1,500 rows.
+#[derive(Debug, Clone)]
+pub struct RowText {
+    /// `    {` and the fixed fields, each line ended by `,\n`.
+    json: String,
+    /// The fixed fields, `;`-separated and quoted as the csv crate does.
+    csv: String,
+}
+
+impl RowText {
+    /// The fixed part of `row`.
+    pub fn of(row: &RemRow) -> RowText {
+        let mut json = String::from("    {\n");
+        for (key, value) in [
+            ("preuve", row.preuve_id.as_str()),
+            ("exigence", row.exigence_id.as_str()),
+            ("chapitre", row.chapitre.as_str()),
+            ("profil", row.profil.as_str()),
+            ("perimetre", row.perimetre.as_str()),
+            ("source", row.source.as_str()),
+        ] {
+            field(&mut json, 6, key, value);
+            json.push_str(",\n");
+        }
+        let mut csv = csv_fields(&[
+            &row.preuve_id,
+            &row.exigence_id,
+            &row.chapitre,
+            row.profil.as_str(),
+            row.perimetre.as_str(),
+            row.source.as_str(),
+        ]);
+        csv.truncate(csv.trim_end_matches("\r\n").len());
+        RowText { json, csv }
+    }
+}
+
+/// The fixed parts of a REM's rows, by proof number.
+pub type RowTexts<'a> = rustc_hash::FxHashMap<&'a str, RowText>;
+
+/// The fixed parts of every row of `rem`.
+pub fn row_texts(rem: &crate::model::Rem) -> RowTexts<'_> {
+    rem.rows
+        .iter()
+        .map(|r| (r.preuve_id.as_str(), RowText::of(r)))
+        .collect()
+}
+
+/// A JSON string (quoted, escaped as serde_json escapes it).
+fn string(out: &mut String, value: &str) {
+    // Writing into a String through serde_json cannot fail.
+    if let Ok(text) = serde_json::to_string(value) {
+        out.push_str(&text);
+    }
+}
+
+/// `<indent>"key": "value"` (no line end).
+fn field(out: &mut String, indent: usize, key: &str, value: &str) {
+    out.extend(std::iter::repeat_n(' ', indent));
+    string(out, key);
+    out.push_str(": ");
+    string(out, value);
+}
+
+/// One record of `fields`, `;`-separated, CRLF-terminated, quoted where
+/// needed, by the csv crate.
+fn csv_fields(fields: &[&str]) -> String {
+    let mut bytes = Vec::new();
+    {
+        let mut w = csv_writer(&mut bytes);
+        let _ = w.write_record(fields);
+        let _ = w.flush();
+    }
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+fn csv_writer<W: std::io::Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
+}
+
+/// The fixed part of `row`: from `texts` when given, else made now.
+fn row_text<'t>(
+    texts: Option<&'t RowTexts<'_>>,
+    row: &RemRow,
+    made: &'t mut Option<RowText>,
+) -> &'t RowText {
+    match texts.and_then(|t| t.get(row.preuve_id.as_str())) {
+        Some(text) => text,
+        None => made.insert(RowText::of(row)),
+    }
+}
+
+/// `preuves --format json`, pretty-printed, with a final newline: exactly
+/// serde_json's pretty output of [`json_view`] (a test holds it to that),
+/// written directly.
 pub fn json(o: &Outcome<'_>) -> String {
-    let mut text = serde_json::to_string_pretty(&json_view(o)).unwrap_or_default();
-    text.push('\n');
-    text
+    json_with(o, None)
+}
+
+/// [`json`], with the fixed part of each REM row from `texts`.
+pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
+    let mut out = String::with_capacity(300 * (o.a_deposer.len() + o.masquees.len()) + 1024);
+    out.push_str("{\n");
+    field(&mut out, 2, "candidature", o.candidature.id.as_str());
+    out.push_str(",\n");
+    field(&mut out, 2, "dispositif", o.dispositif.code.as_str());
+    out.push_str(",\n");
+    field(&mut out, 2, "rem_version", &o.rem.version.to_string());
+    out.push_str(",\n");
+    let strings = |out: &mut String, key: &str, values: &mut dyn Iterator<Item = &str>| {
+        out.push_str("  ");
+        string(out, key);
+        out.push_str(": [");
+        let mut any = false;
+        for v in values {
+            out.push_str(if any { ",\n    " } else { "\n    " });
+            string(out, v);
+            any = true;
+        }
+        out.push_str(if any { "\n  ]" } else { "]" });
+    };
+    strings(
+        &mut out,
+        "profils",
+        &mut o.profils.iter().map(|p| p.as_str()),
+    );
+    out.push_str(",\n");
+    let derogation = o
+        .echeances
+        .and_then(|e| e.derogation(Source::Cnda))
+        .map(|d| Stamp(d).to_string());
+    let mut scratch = String::new();
+    out.push_str("  \"a_deposer\": [");
+    for (i, e) in o.a_deposer.iter().enumerate() {
+        out.push_str(if i > 0 { ",\n" } else { "\n" });
+        let mut made = None;
+        out.push_str(&row_text(texts, e.row, &mut made).json);
+        if let Some(nil) = e.nil {
+            field(&mut out, 6, "nil", nil);
+            out.push_str(",\n");
+        }
+        scratch.clear();
+        let _ = write!(scratch, "{}", e.motif);
+        field(&mut out, 6, "motif", &scratch);
+        if let Some(d) = derogation
+            .as_deref()
+            .filter(|_| matches!(e.row.source, Source::Cnda | Source::EdcPsc))
+        {
+            out.push_str(",\n");
+            field(&mut out, 6, "derogatoire_jusqu_au", d);
+        }
+        out.push_str("\n    }");
+    }
+    out.push_str(if o.a_deposer.is_empty() {
+        "],\n"
+    } else {
+        "\n  ],\n"
+    });
+    out.push_str("  \"masquees\": [");
+    for (i, m) in o.masquees.iter().enumerate() {
+        out.push_str(if i > 0 { ",\n" } else { "\n" });
+        let mut made = None;
+        out.push_str(&row_text(texts, m.row, &mut made).json);
+        scratch.clear();
+        let _ = write!(scratch, "{}", m.mask);
+        field(&mut out, 6, "motif", &scratch);
+        if let Mask::Equivalence { requirement, .. } = &m.mask {
+            scratch.clear();
+            let _ = write!(scratch, "{}", Common(&requirement.0, &requirement.1));
+            out.push_str(",\n");
+            field(&mut out, 6, "exigence_commune", &scratch);
+        }
+        out.push_str("\n    }");
+    }
+    out.push_str(if o.masquees.is_empty() {
+        "],\n"
+    } else {
+        "\n  ],\n"
+    });
+    strings(&mut out, "documents", &mut o.documents().into_iter());
+    out.push_str(",\n");
+    match o.echeances {
+        Some(e) => {
+            out.push_str("  \"echeances\": {\n");
+            for (key, value) in [
+                ("date1", Stamp(e.date1).to_string()),
+                ("date2", Stamp(e.date2).to_string()),
+                ("date3", Stamp(e.date3).to_string()),
+                ("date_reference", e.reference.format("%Y-%m-%d").to_string()),
+            ] {
+                if key != "date1" {
+                    out.push_str(",\n");
+                }
+                field(&mut out, 4, key, &value);
+            }
+            out.push_str("\n  },\n");
+        }
+        None => out.push_str("  \"echeances\": null,\n"),
+    }
+    strings(
+        &mut out,
+        "alertes",
+        &mut o.alertes.iter().map(String::as_str),
+    );
+    out.push_str("\n}\n");
+    out
 }
 
 /// `preuves --format csv`: one row per entry, to deposit first; `;` and a
 /// BOM for French Excel.
 pub fn csv(o: &Outcome<'_>) -> Vec<u8> {
-    let view = json_view(o);
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut bytes);
-        let _ = w.write_record([
-            "Statut",
-            "N° preuve",
-            "ID",
-            "Chapitre",
-            "Profil",
-            "Périmètre",
-            "Source",
-            "NIL",
-            "Motif",
-            "Exigence commune",
-            "Preuve dérogatoire jusqu'au",
-        ]);
-        let mut motif = String::new();
-        let mut stamp = String::new();
-        let mut common = String::new();
-        for e in &view.a_deposer {
-            motif.clear();
-            let _ = write!(motif, "{}", e.motif);
-            stamp.clear();
-            if let Some(d) = e.derogatoire_jusqu_au {
-                let _ = write!(stamp, "{d}");
-            }
-            let _ = w.write_record([
-                "à déposer",
-                e.preuve,
-                e.exigence,
-                e.chapitre,
-                e.profil,
-                e.perimetre,
-                e.source,
-                e.nil.unwrap_or(""),
-                &motif,
-                "",
-                &stamp,
-            ]);
-        }
-        for m in &view.masquees {
-            motif.clear();
-            let _ = write!(motif, "{}", m.motif);
-            common.clear();
-            if let Some(c) = m.exigence_commune {
-                let _ = write!(common, "{c}");
-            }
-            let _ = w.write_record([
-                "masquée",
-                m.preuve,
-                m.exigence,
-                m.chapitre,
-                m.profil,
-                m.perimetre,
-                m.source,
-                "",
-                &motif,
-                &common,
-                "",
-            ]);
-        }
-        let _ = w.flush();
+    csv_with(o, None)
+}
+
+/// [`csv`], with the fixed part of each REM row from `texts`.
+pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
+    let mut out = String::with_capacity(120 * (o.a_deposer.len() + o.masquees.len()) + 256);
+    out.push('\u{feff}');
+    out.push_str(&csv_fields(&[
+        "Statut",
+        "N° preuve",
+        "ID",
+        "Chapitre",
+        "Profil",
+        "Périmètre",
+        "Source",
+        "NIL",
+        "Motif",
+        "Exigence commune",
+        "Preuve dérogatoire jusqu'au",
+    ]));
+    let derogation = o
+        .echeances
+        .and_then(|e| e.derogation(Source::Cnda))
+        .map(|d| Stamp(d).to_string());
+    // Each record: its status, the row's fixed fields, then the rest, each
+    // field quoted by the csv crate on its own, as it quotes a whole record.
+    // One writer for all the rest, cut at each record's end.
+    let mut rest = csv_writer(Vec::with_capacity(
+        64 * (o.a_deposer.len() + o.masquees.len()),
+    ));
+    let mut ends = Vec::with_capacity(o.a_deposer.len() + o.masquees.len());
+    let mut motif = String::new();
+    let mut common = String::new();
+    for e in &o.a_deposer {
+        motif.clear();
+        let _ = write!(motif, "{}", e.motif);
+        let d = derogation
+            .as_deref()
+            .filter(|_| matches!(e.row.source, Source::Cnda | Source::EdcPsc))
+            .unwrap_or("");
+        let _ = rest.write_record([e.nil.unwrap_or(""), &motif, "", d]);
+        let _ = rest.flush();
+        ends.push(rest.get_ref().len());
     }
-    bytes
+    for m in &o.masquees {
+        motif.clear();
+        let _ = write!(motif, "{}", m.mask);
+        common.clear();
+        if let Mask::Equivalence { requirement, .. } = &m.mask {
+            let _ = write!(common, "{}", Common(&requirement.0, &requirement.1));
+        }
+        let _ = rest.write_record(["", &motif, &common, ""]);
+        let _ = rest.flush();
+        ends.push(rest.get_ref().len());
+    }
+    let rest = rest.get_ref();
+    let rows = o
+        .a_deposer
+        .iter()
+        .map(|e| ("à déposer;", e.row))
+        .chain(o.masquees.iter().map(|m| ("masquée;", m.row)));
+    let mut start = 0;
+    for ((status, row), end) in rows.zip(ends) {
+        let mut made = None;
+        out.push_str(status);
+        out.push_str(&row_text(texts, row, &mut made).csv);
+        out.push(';');
+        out.push_str(std::str::from_utf8(&rest[start..end]).unwrap_or_default());
+        start = end;
+    }
+    out.into_bytes()
 }
 
 /// Counts of masked proofs by kind of reason: (héritage, équivalence, hors EDC PSC).

@@ -308,6 +308,9 @@ struct Plan<'a> {
     /// The expected proofs of the current REMs candidatures use, as HTML,
     /// rendered once for all their checklists: dispositif → proof → HTML.
     proof_html: HashMap<DispositifCode, HashMap<&'a str, String>>,
+    /// The fixed part of those REMs' rows in the JSON and CSV lists, made
+    /// once for all the candidatures.
+    row_texts: HashMap<DispositifCode, crate::render::preuves::RowTexts<'a>>,
 }
 
 /// Ids the guide template uses itself; requirement anchors avoid them.
@@ -484,8 +487,8 @@ impl<'a> Plan<'a> {
         let used: BTreeSet<&DispositifCode> =
             project.candidatures.iter().map(|c| &c.dispositif).collect();
         let proof_html: HashMap<DispositifCode, HashMap<&'a str, String>> = used
-            .into_par_iter()
-            .filter_map(|code| {
+            .par_iter()
+            .filter_map(|&code| {
                 let rem = project.current_rem(code)?;
                 let html = rem
                     .rows
@@ -493,6 +496,13 @@ impl<'a> Plan<'a> {
                     .map(|r| (r.preuve_id.as_str(), markdown::cell_html(&r.preuve)))
                     .collect();
                 Some((code.clone(), html))
+            })
+            .collect();
+        let row_texts = used
+            .par_iter()
+            .filter_map(|&code| {
+                let rem = project.current_rem(code)?;
+                Some((code.clone(), crate::render::preuves::row_texts(rem)))
             })
             .collect();
         let changelogs: BTreeMap<DispositifCode, Vec<crate::diff::RemDiff>> = guides
@@ -556,6 +566,7 @@ impl<'a> Plan<'a> {
             build_date: french::date(date),
             date_iso: date.format("%Y-%m-%d").to_string(),
             proof_html,
+            row_texts,
             date,
             changelogs,
         })
@@ -1639,15 +1650,16 @@ impl<'a> Plan<'a> {
             alertes: o.alertes.clone(),
         };
         let document_error = |message: String| Diagnostic::error(Location::file(&c.file), message);
+        let texts = self.row_texts.get(&o.dispositif.code);
         let mut files = vec![
             self.html("candidature.html", path, &view)?,
             OutputFile {
                 path: format!("{dir}preuves.json"),
-                bytes: crate::render::preuves::json(o).into_bytes(),
+                bytes: crate::render::preuves::json_with(o, texts).into_bytes(),
             },
             OutputFile {
                 path: format!("{dir}preuves.csv"),
-                bytes: crate::render::preuves::csv(o),
+                bytes: crate::render::preuves::csv_with(o, texts),
             },
         ];
         if !o.attestation.is_empty() {

@@ -697,3 +697,127 @@ fn preuves_usage_errors() {
     let (code, _, stderr) = preuves(&["cas1", "--date", "15/13/2026"]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+/// The JSON and CSV lists are written directly (with each REM row's fixed
+/// part made once per build); they must be exactly what serde_json's pretty
+/// printer and the csv crate make of the documented views, for every
+/// candidature of the fixture and for values that need escaping or quoting
+/// (`;`, quotes, a line break, a backslash in a component's name).
+#[test]
+fn direct_json_and_csv_equal_the_serde_and_csv_crate_output() {
+    fn reference_csv(o: &Outcome<'_>) -> Vec<u8> {
+        let view = segurdoc::render::preuves::json_view(o);
+        let mut bytes = "\u{feff}".as_bytes().to_vec();
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut bytes);
+        w.write_record([
+            "Statut",
+            "N° preuve",
+            "ID",
+            "Chapitre",
+            "Profil",
+            "Périmètre",
+            "Source",
+            "NIL",
+            "Motif",
+            "Exigence commune",
+            "Preuve dérogatoire jusqu'au",
+        ])
+        .unwrap();
+        for e in &view.a_deposer {
+            let motif = e.motif.to_string();
+            let d = e
+                .derogatoire_jusqu_au
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            w.write_record([
+                "à déposer",
+                e.preuve,
+                e.exigence,
+                e.chapitre,
+                e.profil,
+                e.perimetre,
+                e.source,
+                e.nil.unwrap_or(""),
+                &motif,
+                "",
+                &d,
+            ])
+            .unwrap();
+        }
+        for m in &view.masquees {
+            let motif = m.motif.to_string();
+            let common = m
+                .exigence_commune
+                .map(|c| c.to_string())
+                .unwrap_or_default();
+            w.write_record([
+                "masquée",
+                m.preuve,
+                m.exigence,
+                m.chapitre,
+                m.profil,
+                m.perimetre,
+                m.source,
+                "",
+                &motif,
+                &common,
+                "",
+            ])
+            .unwrap();
+        }
+        w.flush().unwrap();
+        drop(w);
+        bytes
+    }
+    let dir = tempfile::tempdir().unwrap();
+    crate::check::copy_tree(fixture(), dir.path());
+    let cas3 = dir.path().join("data/candidatures/cas3.yaml");
+    let text = std::fs::read_to_string(&cas3).unwrap();
+    let hostile = "Identi;\\\"Plus\\\" \\\\ deux\\nlignes";
+    assert!(text.contains("nom: IdentiPlus"), "{text}");
+    std::fs::write(
+        &cas3,
+        text.replacen("nom: IdentiPlus", &format!("nom: \"{hostile}\""), 1),
+    )
+    .unwrap();
+    let p = segurdoc::check_project(dir.path()).unwrap().project;
+    let index = EquivalenceIndex::new(&p.equivalences);
+    let mut checked = 0;
+    for c in &p.candidatures {
+        let Ok(o) = evaluate(c, &p, &index, reference()) else {
+            continue;
+        };
+        let texts = segurdoc::render::preuves::row_texts(o.rem);
+        let serde =
+            serde_json::to_string_pretty(&segurdoc::render::preuves::json_view(&o)).unwrap() + "\n";
+        assert_eq!(segurdoc::render::preuves::json(&o), serde, "{}", c.id);
+        assert_eq!(
+            segurdoc::render::preuves::json_with(&o, Some(&texts)),
+            serde,
+            "{}",
+            c.id
+        );
+        let csv = reference_csv(&o);
+        assert_eq!(segurdoc::render::preuves::csv(&o), csv, "{}", c.id);
+        assert_eq!(
+            segurdoc::render::preuves::csv_with(&o, Some(&texts)),
+            csv,
+            "{}",
+            c.id
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked}");
+    let c = p.candidature("cas3").unwrap();
+    let csv = String::from_utf8(segurdoc::render::preuves::csv(
+        &evaluate(c, &p, &index, reference()).unwrap(),
+    ))
+    .unwrap();
+    assert!(
+        csv.contains("\"composant:Identi;\"\"Plus\"\" \\ deux\nlignes\""),
+        "{csv}"
+    );
+}
