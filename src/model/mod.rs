@@ -254,6 +254,35 @@ pub struct Rem {
     pub requirement_index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
+/// A value for each row of one REM release, found from the row itself (a
+/// `&RemRow` the proof engine returned) by its position, not by hashing
+/// its proof number: what the 2,000 checklists of a build look up 1,500
+/// times each.
+#[derive(Debug)]
+pub struct PerRow<'a, T> {
+    rows: &'a [RemRow],
+    values: Vec<T>,
+}
+
+impl<'a, T> PerRow<'a, T> {
+    /// `make` of every row of `rem`.
+    pub fn new(rem: &'a Rem, make: impl Fn(&RemRow) -> T) -> Self {
+        PerRow {
+            rows: &rem.rows,
+            values: rem.rows.iter().map(make).collect(),
+        }
+    }
+
+    /// The value of `row`, when it is one of this release's rows.
+    pub fn get(&self, row: &RemRow) -> Option<&T> {
+        let size = std::mem::size_of::<RemRow>().max(1);
+        let offset = (row as *const RemRow as usize).checked_sub(self.rows.as_ptr() as usize)?;
+        let index = offset / size;
+        let candidate = self.rows.get(index)?;
+        (offset % size == 0 && std::ptr::eq(candidate, row)).then(|| &self.values[index])
+    }
+}
+
 impl Rem {
     /// True when the release has a requirement with this ID.
     pub fn has_requirement(&self, id: &str) -> bool {
@@ -412,4 +441,41 @@ pub struct ContentPage {
     pub body_line: u32,
     /// The file, as shown in diagnostics.
     pub file: std::sync::Arc<str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rem() -> Rem {
+        let csv = "Périmètre;ID;Chapitre;Exigence;Profil;N° scénario;Scénario de conformité;N° preuve;Preuve;Source\n\
+                   Vague 2;A.01;INS;E;Général;A.01.01;S;A.01.01.01;P1;CNDA\n\
+                   Vague 2;A.01;INS;E;Général;A.01.01;S;A.01.01.02;P2;\n\
+                   Vague 2;B.01;DMP;E;Général;B.01.01;S;B.01.01.01;P3;\n";
+        let mut diags = crate::diag::Diagnostics::new();
+        let file: std::sync::Arc<str> = std::sync::Arc::from("X/1.0.csv");
+        crate::ingest::parse_rem(
+            &file,
+            std::path::Path::new("X/1.0.csv"),
+            csv.as_bytes(),
+            &mut diags,
+        )
+        .unwrap_or_else(|| panic!("{}", diags.render()))
+    }
+
+    #[test]
+    fn per_row_finds_each_row_of_its_release_and_no_other() {
+        let a = rem();
+        let b = rem();
+        let map = PerRow::new(&a, |r| r.preuve_id.clone());
+        for row in &a.rows {
+            assert_eq!(map.get(row), Some(&row.preuve_id));
+        }
+        // The same rows in another release (or a copy) are not its rows.
+        for row in &b.rows {
+            assert_eq!(map.get(row), None);
+        }
+        let copy = a.rows[1].clone();
+        assert_eq!(map.get(&copy), None);
+    }
 }

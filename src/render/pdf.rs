@@ -48,9 +48,10 @@ struct Embedded {
     name: &'static str,
     /// Glyph of each character in the subset.
     gids: HashMap<char, u16>,
-    /// The TrueType program (`/FontFile2`).
+    /// The TrueType program (`/FontFile2`), deflated, and its length.
     program: Vec<u8>,
-    /// The `/ToUnicode` CMap of every glyph.
+    program_len: usize,
+    /// The `/ToUnicode` CMap of every glyph, deflated.
     to_unicode: Vec<u8>,
     /// The `/W` array: advance of every glyph, in 1/1000 em.
     widths: Vec<Object>,
@@ -225,8 +226,9 @@ impl Face {
         Some(Embedded {
             name: self.id,
             gids,
-            program,
-            to_unicode,
+            program_len: program.len(),
+            program: deflate(&program)?,
+            to_unicode: deflate(&to_unicode)?,
             widths,
             descriptor,
         })
@@ -880,17 +882,24 @@ impl Document {
             .collect::<Result<Vec<_>, _>>()?;
 
         let mut doc = lopdf::Document::with_version("1.3");
+        // A classic cross-reference table: lopdf's default, a
+        // cross-reference stream, is PDF 1.5 and some readers of 1.3 files
+        // reject it.
+        doc.reference_table = lopdf::xref::Xref::new(0, lopdf::xref::XrefType::CrossReferenceTable);
         let mut font_refs = Dictionary::new();
         for face in fonts.iter().flatten() {
+            let flate = || ("Filter", Object::Name(b"FlateDecode".to_vec()));
             let program = doc.add_object(Stream::new(
-                Dictionary::from_iter(vec![(
-                    "Length1",
-                    Object::Integer(face.program.len() as i64),
-                )]),
+                Dictionary::from_iter(vec![
+                    ("Length1", Object::Integer(face.program_len as i64)),
+                    flate(),
+                ]),
                 face.program.clone(),
             ));
-            let to_unicode =
-                doc.add_object(Stream::new(Dictionary::new(), face.to_unicode.clone()));
+            let to_unicode = doc.add_object(Stream::new(
+                Dictionary::from_iter(vec![flate()]),
+                face.to_unicode.clone(),
+            ));
             let mut descriptor = face.descriptor.clone();
             descriptor.set("FontFile2", Object::Reference(program));
             let descriptor = doc.add_object(descriptor);
@@ -1009,6 +1018,14 @@ impl Document {
             .map_err(|e| PdfError(format!("écriture du PDF : {e}")))?;
         Ok(bytes)
     }
+}
+
+/// `bytes` deflated (zlib, as `/FlateDecode` reads it): done once per font
+/// subset, so every document carries its fonts at half the size for free.
+fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).ok()?;
+    encoder.finish().ok()
 }
 
 /// A4 in points, as the page boxes give it (210 × 297 mm).

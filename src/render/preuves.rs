@@ -238,15 +238,12 @@ impl RowText {
     }
 }
 
-/// The fixed parts of a REM's rows, by proof number.
-pub type RowTexts<'a> = rustc_hash::FxHashMap<&'a str, RowText>;
+/// The fixed parts of a REM's rows.
+pub type RowTexts<'a> = crate::model::PerRow<'a, RowText>;
 
 /// The fixed parts of every row of `rem`.
 pub fn row_texts(rem: &crate::model::Rem) -> RowTexts<'_> {
-    rem.rows
-        .iter()
-        .map(|r| (r.preuve_id.as_str(), RowText::of(r)))
-        .collect()
+    crate::model::PerRow::new(rem, RowText::of)
 }
 
 /// A JSON string (quoted, escaped as serde_json escapes it).
@@ -290,7 +287,7 @@ fn row_text<'t>(
     row: &RemRow,
     made: &'t mut Option<RowText>,
 ) -> &'t RowText {
-    match texts.and_then(|t| t.get(row.preuve_id.as_str())) {
+    match texts.and_then(|t| t.get(row)) {
         Some(text) => text,
         None => made.insert(RowText::of(row)),
     }

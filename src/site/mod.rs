@@ -307,7 +307,7 @@ struct Plan<'a> {
     changelogs: BTreeMap<DispositifCode, Vec<crate::diff::RemDiff>>,
     /// The expected proofs of the current REMs candidatures use, as HTML,
     /// rendered once for all their checklists: dispositif → proof → HTML.
-    proof_html: HashMap<DispositifCode, HashMap<&'a str, String>>,
+    proof_html: HashMap<DispositifCode, crate::model::PerRow<'a, String>>,
     /// The fixed part of those REMs' rows in the JSON and CSV lists, made
     /// once for all the candidatures.
     row_texts: HashMap<DispositifCode, crate::render::preuves::RowTexts<'a>>,
@@ -486,15 +486,11 @@ impl<'a> Plan<'a> {
         let index = EquivalenceIndex::new(&project.equivalences);
         let used: BTreeSet<&DispositifCode> =
             project.candidatures.iter().map(|c| &c.dispositif).collect();
-        let proof_html: HashMap<DispositifCode, HashMap<&'a str, String>> = used
+        let proof_html: HashMap<DispositifCode, crate::model::PerRow<'a, String>> = used
             .par_iter()
             .filter_map(|&code| {
                 let rem = project.current_rem(code)?;
-                let html = rem
-                    .rows
-                    .iter()
-                    .map(|r| (r.preuve_id.as_str(), markdown::cell_html(&r.preuve)))
-                    .collect();
+                let html = crate::model::PerRow::new(rem, |r| markdown::cell_html(&r.preuve));
                 Some((code.clone(), html))
             })
             .collect();
@@ -1474,8 +1470,7 @@ impl<'a> Plan<'a> {
                 let fresh: Vec<Option<String>> = entries
                     .iter()
                     .map(|e| {
-                        let cached =
-                            proof_html.is_some_and(|m| m.contains_key(e.row.preuve_id.as_str()));
+                        let cached = proof_html.is_some_and(|m| m.get(e.row).is_some());
                         (!cached).then(|| markdown::cell_html(&e.row.preuve))
                     })
                     .collect();
@@ -1486,7 +1481,7 @@ impl<'a> Plan<'a> {
                         preuve: &e.row.preuve_id,
                         anchor: anchor_in(guide_of_code, &e.row.preuve_id),
                         text_html: proof_html
-                            .and_then(|m| m.get(e.row.preuve_id.as_str()))
+                            .and_then(|m| m.get(e.row))
                             .or(fresh.as_ref())
                             .map_or("", String::as_str),
                         source: e.row.source.as_str(),

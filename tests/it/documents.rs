@@ -355,7 +355,27 @@ fn every_pdf_of_a_build_passes_qpdf_check() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    // The regular font program, the largest stream of each file.
+    // Poppler renders every page without a complaint (a font it cannot
+    // load is reported on stderr, and the text drawn with a fallback).
+    for pdf in &pdfs {
+        let out = Command::new(tool("pdftoppm"))
+            .args(["-r", "20"])
+            .arg(pdf)
+            .arg(pdf.with_extension("render"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{}: {}",
+            pdf.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // A 1.3 file with a classic cross-reference table.
+    let first = std::fs::read(&pdfs[0]).unwrap();
+    assert!(first.starts_with(b"%PDF-1.3"));
+    assert!(first.windows(6).any(|w| w == b"\nxref\n"), "no xref table");
+    // The regular font program (deflated once per subset).
     let program = |pdf: &Path| -> Vec<u8> {
         let bytes = std::fs::read(pdf).unwrap();
         let at = bytes.windows(8).position(|w| w == b"/Length1").unwrap();
@@ -365,19 +385,17 @@ fn every_pdf_of_a_build_passes_qpdf_check() {
                 .position(|w| w == b"stream\n")
                 .unwrap()
             + 7;
-        let len: usize = String::from_utf8_lossy(&bytes[at + 8..])
-            .trim_start()
-            .split(|c: char| !c.is_ascii_digit())
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        bytes[start..start + len].to_vec()
+        let end = start
+            + bytes[start..]
+                .windows(9)
+                .position(|w| w == b"endstream")
+                .unwrap();
+        bytes[start..end].to_vec()
     };
     let conventions: Vec<_> = pdfs
         .iter()
         .filter(|p| p.ends_with("convention.pdf"))
         .collect();
-    assert!(program(conventions[0]).len() > 10_000);
+    assert!(program(conventions[0]).len() > 5_000);
     assert_eq!(program(conventions[0]), program(conventions[1]));
 }
