@@ -18,6 +18,10 @@ mkdir -p "$WORK"
 "$BIN" corpus "$WORK/pages" --dispositifs 0 --candidatures 0 --pages 5000
 "$BIN" corpus "$WORK/national" --dispositifs 20 --preuves 1500 --publications 2 --candidatures 2000
 "$BIN" corpus "$WORK/diff" --dispositifs 1 --preuves 30000 --publications 2 --candidatures 0
+# The national corpus with fewer candidatures, for how memory grows.
+for k in 500 1000; do
+    "$BIN" corpus "$WORK/national-$k" --dispositifs 20 --preuves 1500 --publications 2 --candidatures "$k"
+done
 
 # The same 5,000 pages as a Hugo site, with minimal layouts.
 HUGO_SITE="$WORK/hugo"
@@ -61,9 +65,17 @@ for i in $(seq "$RUNS"); do
     measure "segurdoc build, national corpus" "$BIN" build --project "$WORK/national" --output "$WORK/out-national"
     rm -rf "$WORK/copy"
     measure "cp -r of that output tree" cp -r "$WORK/out-national" "$WORK/copy"
+    measure "segurdoc build, national corpus, over its previous output" "$BIN" build --project "$WORK/national" --output "$WORK/out-national"
     measure "segurdoc check, national corpus" "$BIN" check --project "$WORK/national"
     measure "segurdoc preuves, one candidature of it" "$BIN" preuves cand-00007 --project "$WORK/national" --format json
     measure "segurdoc diff, two 30,000-row releases" "$BIN" diff "$WORK/diff/data/rem/DSP-01/1.0.csv" "$WORK/diff/data/rem/DSP-01/2.0.csv" --format json
+done
+
+# Peak memory against the number of candidatures (one run each).
+for k in 500 1000; do
+    rm -rf "$WORK/out-$k"
+    measure "segurdoc build, national corpus with $k candidatures" "$BIN" build --project "$WORK/national-$k" --output "$WORK/out-$k"
+    rm -rf "$WORK/out-$k"
 done
 
 echo "| command | median wall (s) | user (s) | sys (s) | peak RSS (MB) |"

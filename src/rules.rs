@@ -397,8 +397,7 @@ fn common_requirement(
         return covered_by(&row.profil, root).then(|| (candidate.clone(), row.exigence_id.clone()));
     }
     index
-        .equivalents(candidate, &row.exigence_id)
-        .filter(|(code, _)| *code == root.dispositif)
+        .equivalents_in(candidate, &row.exigence_id, &root.dispositif)
         .find(|(_, y)| {
             root_rem
                 .and_then(|rem| rem.requirement(y))

@@ -98,6 +98,28 @@ impl EquivalenceIndex {
         found.into_iter()
     }
 
+    /// [`Self::equivalents`] of `id` that belong to dispositif `other`,
+    /// sorted and without duplicates (the proof engine asks this for every
+    /// requirement of a candidature claiming équivalence).
+    pub fn equivalents_in<'a>(
+        &'a self,
+        code: &DispositifCode,
+        id: &str,
+        other: &DispositifCode,
+    ) -> impl Iterator<Item = &'a RequirementKey> + 'a {
+        let mut found: Vec<&'a RequirementKey> = Vec::new();
+        if code != other {
+            if let Some(groups) = self.members.get(code.as_str()).and_then(|m| m.get(id)) {
+                for &g in groups {
+                    found.extend(self.groups[g].members.iter().filter(|(c, _)| c == other));
+                }
+            }
+        }
+        found.sort();
+        found.dedup();
+        found.into_iter()
+    }
+
     /// True when requirement `x` of `a` and requirement `y` of `b` are common
     /// (cas A of R3). A requirement is common with itself (cas B).
     pub fn are_common(&self, a: &DispositifCode, x: &str, b: &DispositifCode, y: &str) -> bool {
@@ -258,5 +280,26 @@ mod tests {
             ["HOP-DPI:DPI.PSC.01", "MDV-LGC:LGC.PSC.01"]
         );
         assert_eq!(index.pairs().len(), 3);
+        // Within one other dispositif: DUI.DMP.03 is common with two HOP-DPI
+        // requirements, listed once each although two lists could name them.
+        let in_dpi = |id: &str| {
+            index
+                .equivalents_in(&dui, id, &dpi)
+                .map(|(c, id)| format!("{c}:{id}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            in_dpi("DUI.DMP.03"),
+            ["HOP-DPI:DPI.DMP.03", "HOP-DPI:DPI.DMP.04"]
+        );
+        assert_eq!(in_dpi("DUI.PSC.01"), ["HOP-DPI:DPI.PSC.01"]);
+        assert!(index
+            .equivalents_in(&dui, "DUI.PSC.01", &dui)
+            .next()
+            .is_none());
+        assert!(index
+            .equivalents_in(&dui, "DUI.INS.01", &dpi)
+            .next()
+            .is_none());
     }
 }

@@ -68,9 +68,11 @@ pub struct DepositRow<'a> {
 /// The `<tr>` rows of one chapter's table of proofs to deposit; `guide` is
 /// the URL of the dispositif's guide, which the proof anchors complete.
 pub fn deposit_rows(out: &mut String, guide: &str, rows: &[DepositRow<'_>]) {
+    let mut escaped = String::new();
+    attr_into(&mut escaped, guide);
     for r in rows {
         out.push_str("<tr><th scope=\"row\"><a href=\"");
-        attr_into(out, guide);
+        out.push_str(&escaped);
         out.push('#');
         attr_into(out, r.anchor);
         out.push_str("\">");
@@ -124,9 +126,11 @@ pub struct MaskedRow<'a> {
 
 /// The `<tr>` rows of the table of proofs not asked.
 pub fn masked_rows(out: &mut String, guide: &str, rows: &[MaskedRow<'_>]) {
+    let mut escaped = String::new();
+    attr_into(&mut escaped, guide);
     let link = |out: &mut String, a: &Anchor<'_>| {
         out.push_str("<a href=\"");
-        attr_into(out, guide);
+        out.push_str(&escaped);
         out.push('#');
         attr_into(out, a.anchor);
         out.push_str("\">");
