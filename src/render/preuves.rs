@@ -328,10 +328,6 @@ pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
         &mut o.profils.iter().map(|p| p.as_str()),
     );
     out.push_str(",\n");
-    let derogation = o
-        .echeances
-        .and_then(|e| e.derogation(Source::Cnda))
-        .map(|d| Stamp(d).to_string());
     let mut scratch = String::new();
     out.push_str("  \"a_deposer\": [");
     for (i, e) in o.a_deposer.iter().enumerate() {
@@ -345,12 +341,11 @@ pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
         scratch.clear();
         let _ = write!(scratch, "{}", e.motif);
         field(&mut out, 6, "motif", &scratch);
-        if let Some(d) = derogation
-            .as_deref()
-            .filter(|_| matches!(e.row.source, Source::Cnda | Source::EdcPsc))
-        {
+        if let Some(d) = o.echeances.and_then(|x| x.derogation(e.row.source)) {
+            scratch.clear();
+            let _ = write!(scratch, "{}", Stamp(d));
             out.push_str(",\n");
-            field(&mut out, 6, "derogatoire_jusqu_au", d);
+            field(&mut out, 6, "derogatoire_jusqu_au", &scratch);
         }
         out.push_str("\n    }");
     }
@@ -432,10 +427,6 @@ pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
         "Exigence commune",
         "Preuve dérogatoire jusqu'au",
     ]));
-    let derogation = o
-        .echeances
-        .and_then(|e| e.derogation(Source::Cnda))
-        .map(|d| Stamp(d).to_string());
     // Each record: its status, the row's fixed fields, then the rest, each
     // field quoted by the csv crate on its own, as it quotes a whole record.
     // One writer for all the rest, cut at each record's end.
@@ -445,14 +436,15 @@ pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
     let mut ends = Vec::with_capacity(o.a_deposer.len() + o.masquees.len());
     let mut motif = String::new();
     let mut common = String::new();
+    let mut stamp = String::new();
     for e in &o.a_deposer {
         motif.clear();
         let _ = write!(motif, "{}", e.motif);
-        let d = derogation
-            .as_deref()
-            .filter(|_| matches!(e.row.source, Source::Cnda | Source::EdcPsc))
-            .unwrap_or("");
-        let _ = rest.write_record([e.nil.unwrap_or(""), &motif, "", d]);
+        stamp.clear();
+        if let Some(d) = o.echeances.and_then(|x| x.derogation(e.row.source)) {
+            let _ = write!(stamp, "{}", Stamp(d));
+        }
+        let _ = rest.write_record([e.nil.unwrap_or(""), &motif, "", &stamp]);
         let _ = rest.flush();
         ends.push(rest.get_ref().len());
     }

@@ -9,27 +9,16 @@
 /// Appends `text` escaped as Tera escapes it (`& < > " ' /`), so that what
 /// is written here reads exactly like what the templates write.
 pub fn escape_into(out: &mut String, text: &str) {
-    let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            b'/' => "&#x2F;",
-            _ => continue,
-        };
-        out.push_str(&text[start..i]);
-        out.push_str(rep);
-        start = i + 1;
-    }
-    out.push_str(&text[start..]);
+    escape(out, text, true);
 }
 
 /// Appends `text` escaped for a double-quoted attribute value (`& < > " '`;
 /// a URL's slashes stay as they are, which keeps 1,500-row pages smaller).
 pub fn attr_into(out: &mut String, text: &str) {
+    escape(out, text, false);
+}
+
+fn escape(out: &mut String, text: &str, slash: bool) {
     let mut start = 0;
     for (i, b) in text.bytes().enumerate() {
         let rep = match b {
@@ -38,6 +27,7 @@ pub fn attr_into(out: &mut String, text: &str) {
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#x27;",
+            b'/' if slash => "&#x2F;",
             _ => continue,
         };
         out.push_str(&text[start..i]);
