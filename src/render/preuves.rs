@@ -404,6 +404,21 @@ pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
     out
 }
 
+/// The columns of `preuves --format csv`.
+pub const CSV_HEADER: [&str; 11] = [
+    "Statut",
+    "N° preuve",
+    "ID",
+    "Chapitre",
+    "Profil",
+    "Périmètre",
+    "Source",
+    "NIL",
+    "Motif",
+    "Exigence commune",
+    "Preuve dérogatoire jusqu'au",
+];
+
 /// `preuves --format csv`: one row per entry, to deposit first; `;` and a
 /// BOM for French Excel.
 pub fn csv(o: &Outcome<'_>) -> Vec<u8> {
@@ -414,19 +429,7 @@ pub fn csv(o: &Outcome<'_>) -> Vec<u8> {
 pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
     let mut out = String::with_capacity(120 * (o.a_deposer.len() + o.masquees.len()) + 256);
     out.push('\u{feff}');
-    out.push_str(&csv_fields(&[
-        "Statut",
-        "N° preuve",
-        "ID",
-        "Chapitre",
-        "Profil",
-        "Périmètre",
-        "Source",
-        "NIL",
-        "Motif",
-        "Exigence commune",
-        "Preuve dérogatoire jusqu'au",
-    ]));
+    out.push_str(&csv_fields(&CSV_HEADER));
     // Each record: its status, the row's fixed fields, then the rest, each
     // field quoted by the csv crate on its own, as it quotes a whole record.
     // One writer for all the rest, cut at each record's end.

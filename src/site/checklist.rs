@@ -37,6 +37,17 @@ fn escape(out: &mut String, text: &str, slash: bool) {
     out.push_str(&text[start..]);
 }
 
+/// `<a href="guide#anchor">text</a>`, `guide` already escaped.
+fn link(out: &mut String, guide: &str, anchor: &str, text: &str) {
+    out.push_str("<a href=\"");
+    out.push_str(guide);
+    out.push('#');
+    attr_into(out, anchor);
+    out.push_str("\">");
+    escape_into(out, text);
+    out.push_str("</a>");
+}
+
 /// One proof to deposit.
 pub struct DepositRow<'a> {
     /// Proof number.
@@ -61,13 +72,9 @@ pub fn deposit_rows(out: &mut String, guide: &str, rows: &[DepositRow<'_>]) {
     let mut escaped = String::new();
     attr_into(&mut escaped, guide);
     for r in rows {
-        out.push_str("<tr><th scope=\"row\"><a href=\"");
-        out.push_str(&escaped);
-        out.push('#');
-        attr_into(out, r.anchor);
-        out.push_str("\">");
-        escape_into(out, r.preuve);
-        out.push_str("</a></th><td>");
+        out.push_str("<tr><th scope=\"row\">");
+        link(out, &escaped, r.anchor, r.preuve);
+        out.push_str("</th><td>");
         out.push_str(r.text_html);
         if let Some(d) = r.derogation {
             out.push_str("<p class=\"meta\">Preuve dérogatoire acceptée jusqu'au ");
@@ -118,15 +125,7 @@ pub struct MaskedRow<'a> {
 pub fn masked_rows(out: &mut String, guide: &str, rows: &[MaskedRow<'_>]) {
     let mut escaped = String::new();
     attr_into(&mut escaped, guide);
-    let link = |out: &mut String, a: &Anchor<'_>| {
-        out.push_str("<a href=\"");
-        out.push_str(&escaped);
-        out.push('#');
-        attr_into(out, a.anchor);
-        out.push_str("\">");
-        escape_into(out, a.text);
-        out.push_str("</a>");
-    };
+    let link = |out: &mut String, a: &Anchor<'_>| link(out, &escaped, a.anchor, a.text);
     for r in rows {
         out.push_str("<tr><th scope=\"row\">");
         link(out, &r.exigence);

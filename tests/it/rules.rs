@@ -712,20 +712,8 @@ fn direct_json_and_csv_equal_the_serde_and_csv_crate_output() {
             .delimiter(b';')
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut bytes);
-        w.write_record([
-            "Statut",
-            "N° preuve",
-            "ID",
-            "Chapitre",
-            "Profil",
-            "Périmètre",
-            "Source",
-            "NIL",
-            "Motif",
-            "Exigence commune",
-            "Preuve dérogatoire jusqu'au",
-        ])
-        .unwrap();
+        w.write_record(segurdoc::render::preuves::CSV_HEADER)
+            .unwrap();
         for e in &view.a_deposer {
             let motif = e.motif.to_string();
             let d = e
