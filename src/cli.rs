@@ -270,14 +270,30 @@ fn build(args: &Args, output: Option<&std::path::Path>) -> u8 {
     }
 }
 
-/// Today's date (UTC), the default reference date of `preuves`.
-fn today() -> chrono::NaiveDate {
+/// Now, as a clock in Paris shows it: the default reference instant of
+/// the candidature commands (the DSR's deadlines are Europe/Paris times).
+fn now() -> chrono::NaiveDateTime {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
     chrono::DateTime::from_timestamp(secs, 0)
-        .map(|d| d.date_naive())
+        .map(|d| crate::rules::paris_wall_clock(d.naive_utc()))
         .unwrap_or_default()
+}
+
+/// Today's date in Paris, for documents.
+fn today() -> chrono::NaiveDate {
+    now().date()
+}
+
+/// `--date`: a day (its start, 00h00) or a day and time, Europe/Paris.
+fn parse_reference(raw: &str) -> Result<chrono::NaiveDateTime, String> {
+    match crate::ingest::parse_datetime(raw) {
+        Ok(dt) => Ok(dt),
+        Err(message) => crate::ingest::parse_date(raw)
+            .map(|d| d.and_time(chrono::NaiveTime::MIN))
+            .map_err(|_| message),
+    }
 }
 
 /// A candidature named on the command line, loaded with what it depends
@@ -408,7 +424,7 @@ fn write_output(path: &std::path::Path, bytes: &[u8]) -> u8 {
 fn with_outcome(
     args: &Args,
     arg: &str,
-    reference: chrono::NaiveDate,
+    reference: chrono::NaiveDateTime,
     f: impl FnOnce(&Project, &crate::rules::Outcome<'_>) -> u8,
 ) -> u8 {
     let Resolved {
@@ -427,7 +443,12 @@ fn with_outcome(
         None
     } else {
         match crate::rules::evaluate(candidature, &project, &index, reference) {
-            Ok(outcome) => Some(outcome),
+            Ok(outcome) => {
+                for w in &outcome.warnings {
+                    diagnostics.push(w.clone());
+                }
+                Some(outcome)
+            }
             Err(errors) => {
                 for e in errors {
                     diagnostics.push(e);
@@ -451,7 +472,7 @@ fn with_outcome(
 }
 
 fn attestation(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
-    with_outcome(args, arg, today(), |_, o| {
+    with_outcome(args, arg, now(), |_, o| {
         if o.attestation.is_empty() {
             eprintln!(
                 "aucune attestation sur l'honneur n'est requise pour « {} » (un seul nom commercial, celui de la solution, et aucun nouveau composant) : {} n'est pas écrit",
@@ -483,7 +504,7 @@ fn convention(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
         return exit::USAGE;
     }
     let date = today();
-    with_outcome(args, arg, date, |project, o| {
+    with_outcome(args, arg, now(), |project, o| {
         let mut diags = Diagnostics::new();
         let Some(templates) = crate::render::Templates::compile(&project.templates, &mut diags)
         else {
@@ -679,8 +700,8 @@ fn diff(args: &Args, old: &str, new: &str, format: DiffFormat) -> u8 {
 
 fn preuves(args: &Args, arg: &str, format: Format, date: Option<&str>) -> u8 {
     let reference = match date {
-        None => today(),
-        Some(raw) => match crate::ingest::parse_date(raw) {
+        None => now(),
+        Some(raw) => match parse_reference(raw) {
             Ok(d) => d,
             Err(message) => {
                 eprintln!("error: --date : {message}");

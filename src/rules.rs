@@ -15,7 +15,7 @@
 
 use std::fmt;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 
 use crate::diag::{Diagnostic, Location};
 use crate::model::{
@@ -31,6 +31,16 @@ pub enum Motif {
     Nominal,
     /// Its chapter is impacted by this new component (R4).
     Composant(String),
+    /// A CNDA homologation that héritage or équivalence would spare, but the
+    /// masking référencement did not cover this NIL at this version (R5b).
+    Cnda(String),
+    /// An EDC PSC proof that héritage or équivalence would spare, but the
+    /// masking référencement's habilitation does not name every commercial
+    /// name and NIL of the candidature, or the proxy is new (R5b).
+    EdcPscNoms,
+    /// Common with the root solution, which is still `En cours`: to deposit
+    /// now, spared only if the root is referenced before Date 2 (R3 timing).
+    AttenteRacine(Nru),
 }
 
 impl fmt::Display for Motif {
@@ -38,6 +48,35 @@ impl fmt::Display for Motif {
         match self {
             Motif::Nominal => f.write_str("nominal"),
             Motif::Composant(name) => write!(f, "composant:{name}"),
+            Motif::Cnda(nil) => write!(f, "cnda:{nil}"),
+            Motif::EdcPscNoms => f.write_str("edc-psc:noms"),
+            Motif::AttenteRacine(nru) => write!(f, "attente-racine:{nru}"),
+        }
+    }
+}
+
+impl Motif {
+    /// One sentence a vendor understands.
+    pub fn explain(&self, c: &Candidature, racine: Option<&Referencement>) -> String {
+        match self {
+            Motif::Nominal => "aucun référencement antérieur ne la couvre".to_owned(),
+            Motif::Composant(name) => {
+                format!("chapitre impacté par le nouveau composant « {name} »")
+            }
+            Motif::Cnda(nil) => {
+                let version = c
+                    .noms_commerciaux
+                    .iter()
+                    .find(|n| n.nil == *nil)
+                    .map(|n| n.version.to_string())
+                    .unwrap_or_default();
+                format!("nouvelle demande de conformité CNDA : NIL {nil} (version {version}) non couvert à cette version par le référencement qui dispenserait cette preuve")
+            }
+            Motif::EdcPscNoms => "l'habilitation EDC PSC doit mentionner tous les noms commerciaux et NIL déclarés (ou le nouveau Proxy e-santé) : celle du référencement antérieur ne les couvre pas tous".to_owned(),
+            Motif::AttenteRacine(nru) => format!(
+                "commune avec la solution racine {nru}{}, encore en cours de référencement : à déposer maintenant, non redemandée si {nru} est référencée avant la Date 2",
+                racine.map(|r| format!(" ({})", r.solution)).unwrap_or_default()
+            ),
         }
     }
 }
@@ -86,26 +125,97 @@ pub struct Masked<'a> {
     pub row: &'a RemRow,
     /// Why.
     pub mask: Mask,
+    /// For a CNDA row: the NILs the masking référencement covered at the
+    /// same version (R5b); the others are listed to deposit.
+    pub nils: Vec<&'a str>,
 }
 
-/// Date 1–3 of the dispositif, and the date they are reported against.
+/// Date 1–3 of the dispositif, and the instant they are reported against
+/// (Europe/Paris wall-clock time: the DSR's 12h00 is compared as such).
 #[derive(Debug, Clone, Copy)]
 pub struct Echeances {
-    /// The reference date (`--date`, or the build's date).
-    pub reference: NaiveDate,
+    /// The reference instant (`--date`, or now / the build's date).
+    pub reference: NaiveDateTime,
     /// Date 1: administrative file and eligibility submitted.
     pub date1: NaiveDateTime,
     /// Date 2: complete proof file submitted; root NRU declared.
     pub date2: NaiveDateTime,
-    /// Date 3: end of exchanges; last day for derogatory proofs.
+    /// Date 3: end of exchanges; last instant for derogatory proofs.
     pub date3: NaiveDateTime,
 }
 
+/// The guichet proofs that a derogatory proof may stand in for (seed 000):
+/// the CNDA homologation, and the EDC PSC habilitations « Éditeur de
+/// logiciel utilisateur » and « Éditeur de Proxy e-santé ». Not the other
+/// proofs of those guichets (autorisation d'accès aux environnements de
+/// test, test d'intrusion…): offering a derogation that the ANS refuses
+/// would leave the dossier short.
+pub fn derogable(row: &RemRow) -> bool {
+    let text = fold_key(&row.preuve);
+    let excluded = text.contains("autorisation") || text.contains("intrusion");
+    match row.source {
+        Source::Cnda => {
+            !excluded
+                && (text.contains("homolog")
+                    || text.contains("conformite")
+                    || text.contains("agrement"))
+        }
+        Source::EdcPsc => !excluded && text.contains("habilitation"),
+        _ => false,
+    }
+}
+
+/// A derogatory proof accepted instead of a guichet proof, with what it must
+/// show at the next deadline (seed 000).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Derogation {
+    /// CNDA or EDC PSC.
+    pub source: Source,
+    /// True while Date 2 is ahead: the Date 2 content applies first.
+    pub before_date2: bool,
+    /// Date 3: no derogatory proof after it.
+    pub until: NaiveDateTime,
+}
+
+impl Derogation {
+    /// What the derogatory proof must show at Date 2.
+    pub fn content_date2(&self) -> &'static str {
+        match self.source {
+            Source::EdcPsc => "copie d'écran de l'étape « Dépôt de preuves » du guichet EDC PSC montrant le NRU, le nom de la solution et l'ensemble des chapitres soumis au moins une fois",
+            _ => CNDA_DEROGATION,
+        }
+    }
+
+    /// What the derogatory proof must show at the next deadline.
+    pub fn content_now(&self) -> &'static str {
+        if self.before_date2 {
+            self.content_date2()
+        } else {
+            self.content_date3()
+        }
+    }
+
+    /// What the derogatory proof must show at Date 3.
+    pub fn content_date3(&self) -> &'static str {
+        match self.source {
+            Source::EdcPsc => "copie d'écran de l'étape « Dépôt de preuves » du guichet EDC PSC Éditeur montrant le NRU, le nom de la solution, la validation du chapitre « prérequis maturité technique », l'obtention de l'autorisation d'accès aux environnements de test des acteurs de l'Espace de confiance et l'ensemble des autres chapitres soumis au moins une fois",
+            _ => CNDA_DEROGATION,
+        }
+    }
+}
+
+const CNDA_DEROGATION: &str = "compte-rendu de pré-examen : copie d'écran de l'espace personnel CNDA montrant les informations du logiciel, le statut de la demande au moins à « Pré-examen » et la date de retour prévisionnelle";
+
 impl Echeances {
-    /// Until when a proof from this guichet may be replaced by a derogatory
-    /// one (CNDA pre-examination report, EDC PSC screenshot), if it can.
-    pub fn derogation(&self, source: Source) -> Option<NaiveDateTime> {
-        matches!(source, Source::Cnda | Source::EdcPsc).then_some(self.date3)
+    /// The derogatory proof that may stand in for `row` now, if any: only
+    /// for a CNDA homologation or an EDC PSC habilitation, and only until
+    /// Date 3 (after it nothing can be exchanged any more).
+    pub fn derogation(&self, row: &RemRow) -> Option<Derogation> {
+        (derogable(row) && self.reference < self.date3).then_some(Derogation {
+            source: row.source,
+            before_date2: self.reference < self.date2,
+            until: self.date3,
+        })
     }
 }
 
@@ -134,6 +244,10 @@ pub struct Outcome<'a> {
     pub heritage: Vec<&'a Referencement>,
     /// The root référencement, when équivalence is claimed.
     pub racine: Option<&'a Referencement>,
+    /// True when the root is still `En cours`: it masks nothing yet (R3 timing).
+    pub racine_en_attente: bool,
+    /// Warnings about the candidature (R4, R6b, R8), located at its keys.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Outcome<'_> {
@@ -147,6 +261,31 @@ impl Outcome<'_> {
     }
 }
 
+/// The time a clock in Paris shows at `utc`: UTC+1, and UTC+2 from the last
+/// Sunday of March to the last Sunday of October at 01:00 UTC (the EU rule
+/// since 1996). Written here rather than pulling the whole tz database
+/// (chrono-tz) for one zone whose rule is fixed by directive 2000/84/CE.
+pub fn paris_wall_clock(utc: NaiveDateTime) -> NaiveDateTime {
+    use chrono::{Datelike, Duration, NaiveDate, Weekday};
+    let last_sunday = |month: u32| -> Option<NaiveDateTime> {
+        let first_next = if month == 12 {
+            NaiveDate::from_ymd_opt(utc.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(utc.year(), month + 1, 1)
+        }?;
+        let mut day = first_next.pred_opt()?;
+        while day.weekday() != Weekday::Sun {
+            day = day.pred_opt()?;
+        }
+        day.and_hms_opt(1, 0, 0)
+    };
+    let summer = match (last_sunday(3), last_sunday(10)) {
+        (Some(start), Some(end)) => utc >= start && utc < end,
+        _ => false,
+    };
+    utc + Duration::hours(if summer { 2 } else { 1 })
+}
+
 fn same_component(a: &str, b: &str) -> bool {
     fold_key(a) == fold_key(b)
 }
@@ -157,7 +296,7 @@ pub fn evaluate<'a>(
     c: &'a Candidature,
     project: &'a Project,
     index: &EquivalenceIndex,
-    reference: NaiveDate,
+    reference: NaiveDateTime,
 ) -> Result<Outcome<'a>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let Some(dispositif) = project.catalogue.get(c.dispositif.as_str()) else {
@@ -194,7 +333,10 @@ pub fn evaluate<'a>(
     }
 
     let heritage = check_heritage(c, project, dispositif, &mut errors);
-    let racine = check_racine(c, project, &mut errors);
+    let (racine, racine_en_attente) = match check_racine(c, project, dispositif, &mut errors) {
+        Some((r, pending)) => (Some(r), pending),
+        None => (None, false),
+    };
 
     // R4: impacted chapters, first component naming each.
     let chapters = rem.chapters();
@@ -249,68 +391,12 @@ pub fn evaluate<'a>(
             .iter()
             .all(|p| dispositif.profils_hors_edc_psc.contains(p));
 
-    let mut a_deposer = Vec::new();
-    let mut masquees = Vec::new();
+    let mut a_deposer: Vec<Entry<'a>> = Vec::new();
+    let mut masquees: Vec<Masked<'a>> = Vec::new();
     let mut common_cache: rustc_hash::FxHashMap<&str, Option<(DispositifCode, String)>> =
         rustc_hash::FxHashMap::default();
-    for row in &rem.rows {
-        // R1
-        if !(row.profil.is_general() || c.profils.contains(&row.profil)) {
-            continue;
-        }
-        // R6
-        if exempt && row.source == Source::EdcPsc {
-            masquees.push(Masked {
-                row,
-                mask: Mask::HorsEdcPsc,
-            });
-            continue;
-        }
-        // R4
-        let motif = match impacted.iter().find(|(k, _)| *k == row.chapitre) {
-            Some((_, component)) => Motif::Composant(component.nom.clone()),
-            None => {
-                // R2
-                let inherited = (row.perimetre == Perimetre::Vague1)
-                    .then(|| heritage.iter().find(|r| covered_by(&row.profil, r)))
-                    .flatten();
-                if let Some(r) = inherited {
-                    masquees.push(Masked {
-                        row,
-                        mask: Mask::Heritage(r.nru.clone()),
-                    });
-                    continue;
-                }
-                // R3
-                if let Some(root) = racine {
-                    let common = common_cache
-                        .entry(row.exigence_id.as_str())
-                        .or_insert_with(|| {
-                            common_requirement(
-                                row,
-                                &c.dispositif,
-                                root,
-                                index,
-                                root_rem,
-                                covered_by,
-                            )
-                        })
-                        .clone();
-                    if let Some(requirement) = common {
-                        masquees.push(Masked {
-                            row,
-                            mask: Mask::Equivalence {
-                                nru: root.nru.clone(),
-                                requirement,
-                            },
-                        });
-                        continue;
-                    }
-                }
-                Motif::Nominal
-            }
-        };
-        // R5
+    // R5: a CNDA row to deposit is listed once per NIL.
+    let due = |a_deposer: &mut Vec<Entry<'a>>, row: &'a RemRow, motif: Motif| {
         if row.source == Source::Cnda && !c.noms_commerciaux.is_empty() {
             for nom in &c.noms_commerciaux {
                 a_deposer.push(Entry {
@@ -326,9 +412,97 @@ pub fn evaluate<'a>(
                 motif,
             });
         }
+    };
+    for row in &rem.rows {
+        // R1
+        if !(row.profil.is_general() || c.profils.contains(&row.profil)) {
+            continue;
+        }
+        // R6
+        if exempt && row.source == Source::EdcPsc {
+            masquees.push(Masked {
+                row,
+                mask: Mask::HorsEdcPsc,
+                nils: Vec::new(),
+            });
+            continue;
+        }
+        // R4
+        if let Some((_, component)) = impacted.iter().find(|(k, _)| *k == row.chapitre) {
+            due(&mut a_deposer, row, Motif::Composant(component.nom.clone()));
+            continue;
+        }
+        // R2, then R3: what would spare the row, and which référencement.
+        let inherited = (row.perimetre == Perimetre::Vague1)
+            .then(|| heritage.iter().find(|r| covered_by(&row.profil, r)))
+            .flatten();
+        let spare: Option<(Mask, &Referencement)> = match (inherited, racine) {
+            (Some(r), _) => Some((Mask::Heritage(r.nru.clone()), *r)),
+            (None, Some(root)) => common_cache
+                .entry(row.exigence_id.as_str())
+                .or_insert_with(|| {
+                    common_requirement(row, &c.dispositif, root, index, root_rem, covered_by)
+                })
+                .clone()
+                .map(|requirement| {
+                    (
+                        Mask::Equivalence {
+                            nru: root.nru.clone(),
+                            requirement,
+                        },
+                        root,
+                    )
+                }),
+            (None, None) => None,
+        };
+        let Some((mask, by)) = spare else {
+            due(&mut a_deposer, row, Motif::Nominal);
+            continue;
+        };
+        if racine_en_attente && matches!(mask, Mask::Equivalence { .. }) {
+            // The root may spare it only once referenced, before Date 2.
+            let past_date2 = dispositif.deadlines.is_some_and(|d| reference >= d.date2);
+            let motif = if past_date2 {
+                Motif::Nominal
+            } else {
+                Motif::AttenteRacine(by.nru.clone())
+            };
+            due(&mut a_deposer, row, motif);
+            continue;
+        }
+        match row.source {
+            // R5b: a homologation spares only the NILs it names, at the same version.
+            Source::Cnda => {
+                let (covered, uncovered): (Vec<_>, Vec<_>) =
+                    c.noms_commerciaux.iter().partition(|n| cnda_covered(n, by));
+                if !covered.is_empty() {
+                    masquees.push(Masked {
+                        row,
+                        mask,
+                        nils: covered.iter().map(|n| n.nil.as_str()).collect(),
+                    });
+                }
+                for n in uncovered {
+                    a_deposer.push(Entry {
+                        row,
+                        nil: Some(n.nil.as_str()),
+                        motif: Motif::Cnda(n.nil.clone()),
+                    });
+                }
+            }
+            // R5b: one habilitation naming every name and NIL.
+            Source::EdcPsc if !edc_psc_covered(c, by, row) => {
+                due(&mut a_deposer, row, Motif::EdcPscNoms);
+            }
+            _ => masquees.push(Masked {
+                row,
+                mask,
+                nils: Vec::new(),
+            }),
+        }
     }
 
-    let attestation = attestation_reasons(c);
+    let attestation = attestation_reasons(c, racine, !heritage.is_empty());
     let echeances = dispositif.deadlines.as_ref().map(|d| Echeances {
         reference,
         date1: d.date1,
@@ -338,6 +512,42 @@ pub fn evaluate<'a>(
     let mut alertes = Vec::new();
     if let Some(e) = &echeances {
         date_alerts(e, racine.is_some(), &mut alertes);
+    }
+    if let Some(root) = racine.filter(|_| racine_en_attente) {
+        let pending = a_deposer
+            .iter()
+            .filter(|e| matches!(e.motif, Motif::AttenteRacine(_)))
+            .count();
+        match &echeances {
+            Some(e) if e.reference >= e.date2 => alertes.push(format!(
+                "la solution racine {} ({}) n'était pas référencée à la Date 2 ({}) : l'équivalence ne peut plus s'appliquer, toutes les preuves sont à déposer",
+                root.nru, root.solution, crate::render::french::datetime(e.date2)
+            )),
+            _ => alertes.push(format!(
+                "la solution racine {} ({}) est encore en cours de référencement : elle ne dispense d'aucune preuve tant qu'elle n'est pas référencée ; déposez dès maintenant les preuves spécifiques ; {pending} preuve(s) commune(s) ne seront plus demandées si {} est référencée avant la Date 2 (complétez alors le NRU dans la candidature)",
+                root.nru, root.solution, root.nru
+            )),
+        }
+    }
+    if c.versions_obsoletes.is_none() {
+        alertes.push("versions obsolètes non déclarées (« versions_obsoletes ») : le formulaire d'éligibilité demande les versions techniques ayant fait l'objet d'une information publique d'arrêt de maintenance ou de commercialisation, ou d'indiquer qu'aucune n'est concernée (versions_obsoletes: [])".to_owned());
+    }
+    let cnda_masked: Vec<&str> = masquees
+        .iter()
+        .filter(|m| m.row.source == Source::Cnda)
+        .flat_map(|m| m.nils.iter().copied())
+        .fold(Vec::new(), |mut all, nil| {
+            if !all.contains(&nil) {
+                all.push(nil);
+            }
+            all
+        });
+    if !cnda_masked.is_empty() {
+        alertes.push(format!(
+            "homologations CNDA non redemandées pour le NIL {} : seulement si les versions des référentiels applicables (INS, DMP, Ordonnance numérique…) du REM {} sont celles du référencement précédent ; sinon une nouvelle demande de conformité CNDA est requise",
+            cnda_masked.join(", "),
+            rem.version
+        ));
     }
     for (name, component) in &impacted {
         if !a_deposer.iter().any(|e| e.row.chapitre == *name) {
@@ -358,6 +568,9 @@ pub fn evaluate<'a>(
             && !masquees
                 .iter()
                 .any(|m| matches!(m.mask, Mask::Equivalence { .. }))
+            && !a_deposer
+                .iter()
+                .any(|e| matches!(e.motif, Motif::AttenteRacine(_)))
         {
             alertes.push(format!(
                 "aucune exigence de {} n'est déclarée commune avec {} (dispositif de {}) dans les listes d'équivalence : l'équivalence ne masque aucune preuve",
@@ -377,9 +590,99 @@ pub fn evaluate<'a>(
         attestation,
         echeances,
         alertes,
+        warnings: candidature_warnings(
+            c,
+            dispositif,
+            exempt,
+            racine.is_some() || !heritage.is_empty(),
+        ),
         heritage,
         racine,
+        racine_en_attente,
     })
+}
+
+/// R5b: the masking référencement covered this NIL at this version.
+fn cnda_covered(nom: &crate::model::NomCommercial, by: &Referencement) -> bool {
+    by.nils.iter().any(|n| n == &nom.nil) && nom.version == by.version
+}
+
+/// R5b: the masking référencement's EDC PSC habilitation names every
+/// commercial name and NIL of the candidature (and, for the intrusion test
+/// report, every version technique), with the same Proxy e-santé.
+fn edc_psc_covered(c: &Candidature, by: &Referencement, row: &RemRow) -> bool {
+    let new_proxy = c.solution.proxy_esante.as_ref().is_some_and(|p| p.nouveau);
+    let intrusion = fold_key(&row.preuve).contains("intrusion");
+    !new_proxy
+        && c.noms_commerciaux.iter().all(|n| {
+            by.noms.iter().any(|m| same_component(m, &n.nom))
+                && by.nils.iter().any(|nil| nil == &n.nil)
+                && (!intrusion || n.version == by.version)
+        })
+}
+
+/// Warnings of the eligibility form: EDC PSC NRUs (R6b), `nouveau` with
+/// nothing to be new against (R4).
+fn candidature_warnings(
+    c: &Candidature,
+    dispositif: &Dispositif,
+    exempt: bool,
+    has_previous: bool,
+) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    if !exempt {
+        let lps = c.edc_psc.as_ref().and_then(|e| e.nru_lps.as_deref());
+        let proxy = c.edc_psc.as_ref().and_then(|e| e.nru_proxy.as_deref());
+        let own_proxy = c.solution.proxy_esante.as_ref().is_none_or(|p| {
+            p.editeur
+                .as_deref()
+                .is_none_or(|e| same_component(e, &c.editeur.raison_sociale))
+        });
+        for (key, value, what) in [
+            (
+                "edc_psc.nru_lps",
+                lps,
+                "« Éditeur de logiciel utilisateur »",
+            ),
+            ("edc_psc.nru_proxy", proxy, "« Éditeur de Proxy e-santé »"),
+        ] {
+            if value.is_none() {
+                warnings.push(
+                    Diagnostic::warning(
+                        c.locate(key),
+                        format!("NRU EDC PSC {what} absent : le formulaire d'éligibilité le demande avant la Date 1 ({})", dispositif.code),
+                    )
+                    .with_hint(if key.ends_with("proxy") && !own_proxy {
+                        "avec un proxy tiers, le NRU est à demander à l'éditeur du proxy"
+                    } else {
+                        "il s'obtient en rattachant le produit à la démarche EDC PSC Éditeur"
+                    }),
+                );
+            }
+        }
+        if let (Some(l), Some(p)) = (lps, proxy) {
+            if own_proxy && l != p {
+                warnings.push(Diagnostic::warning(
+                    c.locate("edc_psc.nru_proxy"),
+                    format!("NRU EDC PSC différents ({l}, {p}) alors que l'éditeur édite son propre Proxy e-santé : « vous devez renseigner le même NRU dans les deux champs »"),
+                ));
+            } else if !own_proxy && l == p {
+                warnings.push(Diagnostic::warning(
+                    c.locate("edc_psc.nru_proxy"),
+                    format!("même NRU EDC PSC ({l}) pour le logiciel et pour un Proxy e-santé tiers : le NRU Proxy est celui de l'éditeur du proxy"),
+                ));
+            }
+        }
+    }
+    if !has_previous {
+        for slot in c.solution.component_slots().filter(|s| s.composant.nouveau) {
+            warnings.push(Diagnostic::warning(
+                c.locate(&format!("{}.nouveau", slot.path())),
+                format!("composant « {} » déclaré nouveau sans solution racine ni héritage : « nouveau » n'a de sens que face à un référencement antérieur ; toutes les preuves sont déjà à déposer", slot.composant.nom),
+            ));
+        }
+    }
+    warnings
 }
 
 /// R3: the requirement of the root's dispositif that `row`'s requirement is
@@ -462,11 +765,14 @@ fn check_heritage<'a>(
     found
 }
 
+/// R3: the root référencement, and whether it is still `En cours` (it then
+/// masks nothing yet, but is not an error: seeds 001 and 002).
 fn check_racine<'a>(
     c: &Candidature,
     project: &'a Project,
+    dispositif: &Dispositif,
     errors: &mut Vec<Diagnostic>,
-) -> Option<&'a Referencement> {
+) -> Option<(&'a Referencement, bool)> {
     let nru = c.equivalence.as_ref()?;
     let at = c.locate("equivalence");
     let Some(r) = project.registry.get(nru) else {
@@ -482,9 +788,36 @@ fn check_racine<'a>(
             "{nru} est un référencement de vague 1 : la solution racine d'une équivalence est référencée en vague 2 ; un référencement vague 1 se cite en « heritage »"
         )));
     }
-    check_granted(r, &at, "l'équivalence", errors);
+    let pending = r.statut == Statut::EnCours;
+    if !pending {
+        check_granted(r, &at, "l'équivalence", errors);
+    }
+    if r.statut == Statut::Reference {
+        if let Some(d) = dispositif.deadlines {
+            let fr = crate::render::french::datetime;
+            match r.date {
+                None => errors.push(
+                    Diagnostic::error(at.clone(), format!(
+                        "{nru} ({}) n'a pas de date de décision dans le registre : impossible de vérifier qu'il a été référencé avant la Date 2 de {} ({}), condition de l'équivalence",
+                        r.solution, c.dispositif, fr(d.date2)
+                    ))
+                    .with_hint("renseignez la colonne « Date » de data/referencements.csv"),
+                ),
+                // A decision on the day of Date 2 cannot be shown to precede 12h00.
+                Some(day) if day >= d.date2.date() => errors.push(Diagnostic::error(at.clone(), format!(
+                    "{nru} ({}) a été référencé le {}, {} la Date 2 de {} ({}) : « le NRU racine doit être complété obligatoirement avant la Date de dépôt complet des preuves » ; il ne peut servir de solution racine",
+                    r.solution,
+                    crate::render::french::date(day),
+                    if day == d.date2.date() { "le jour même de" } else { "après" },
+                    c.dispositif,
+                    fr(d.date2)
+                ))),
+                Some(_) => {}
+            }
+        }
+    }
     check_same_solution(c, r, &at, errors);
-    (errors.len() == before).then_some(r)
+    (errors.len() == before).then_some((r, pending))
 }
 
 fn check_granted(r: &Referencement, at: &Location, what: &str, errors: &mut Vec<Diagnostic>) {
@@ -523,22 +856,61 @@ fn check_same_solution(
             r.nru, r.version, c.solution.version
         )));
     }
+    // « La compatibilité ascendante doit être respectée pour tous les composants » (seed 001).
+    for (i, n) in c.noms_commerciaux.iter().enumerate() {
+        if r.version > n.version {
+            errors.push(Diagnostic::error(c.locate(&format!("noms_commerciaux[{i}].version")), format!(
+                "nom commercial « {} » en version technique {}, antérieure à la version {} de {} : chaque version technique doit être égale ou plus récente (compatibilité ascendante)",
+                n.nom, n.version, r.version, r.nru
+            )));
+        }
+    }
 }
 
-/// R5: why an attestation sur l'honneur is required.
-fn attestation_reasons(c: &Candidature) -> Vec<String> {
+/// R5: why an attestation sur l'honneur is required. Names are compared
+/// with the root's (cas 2A), or without a root with the solution's name; a
+/// new component counts against a root or a vague 1 référencement.
+fn attestation_reasons(
+    c: &Candidature,
+    racine: Option<&Referencement>,
+    heritage: bool,
+) -> Vec<String> {
     let mut reasons = Vec::new();
-    match c.noms_commerciaux.as_slice() {
-        [] => {}
-        [one] if same_component(&one.nom, &c.solution.nom) => {}
-        [one] => reasons.push(format!(
-            "le nom commercial « {} » diffère du nom de la solution « {} »",
-            one.nom, c.solution.nom
-        )),
-        many => reasons.push(format!(
+    if c.noms_commerciaux.len() > 1 {
+        reasons.push(format!(
             "{} noms commerciaux désignent une même solution",
-            many.len()
-        )),
+            c.noms_commerciaux.len()
+        ));
+    }
+    let (known, whose): (Vec<&str>, String) = match racine {
+        Some(r) => (
+            r.noms.iter().map(String::as_str).collect(),
+            format!("de la solution racine {}", r.nru),
+        ),
+        None => (vec![c.solution.nom.as_str()], "de la solution".to_owned()),
+    };
+    let different: Vec<&str> = c
+        .noms_commerciaux
+        .iter()
+        .filter(|n| !known.iter().any(|k| same_component(k, &n.nom)))
+        .map(|n| n.nom.as_str())
+        .collect();
+    if !different.is_empty() {
+        reasons.push(format!(
+            "{} « {} » {} du nom {whose} « {} »",
+            if different.len() > 1 {
+                "les noms commerciaux"
+            } else {
+                "le nom commercial"
+            },
+            different.join(" », « "),
+            if different.len() > 1 {
+                "diffèrent"
+            } else {
+                "diffère"
+            },
+            known.join(" », « ")
+        ));
     }
     let new: Vec<&str> = c
         .solution
@@ -546,7 +918,7 @@ fn attestation_reasons(c: &Candidature) -> Vec<String> {
         .filter(|k| k.nouveau)
         .map(|k| k.nom.as_str())
         .collect();
-    if !new.is_empty() {
+    if !new.is_empty() && (racine.is_some() || heritage) {
         reasons.push(format!(
             "{} : {}",
             if new.len() > 1 {
@@ -562,10 +934,9 @@ fn attestation_reasons(c: &Candidature) -> Vec<String> {
 
 fn date_alerts(e: &Echeances, root: bool, alertes: &mut Vec<String>) {
     let fr = crate::render::french::datetime;
-    let day = |d: NaiveDateTime| d.date();
-    if e.reference > day(e.date3) {
-        alertes.push(format!("Date 3 dépassée ({}) : les échanges sur les preuves sont clos et les preuves dérogatoires ne sont plus acceptées", fr(e.date3)));
-    } else if e.reference > day(e.date2) {
+    if e.reference >= e.date3 {
+        alertes.push(format!("Date 3 dépassée ({}) : les échanges sur les preuves sont clos, aucune preuve ne peut plus être déposée ni aucune preuve dérogatoire acceptée", fr(e.date3)));
+    } else if e.reference >= e.date2 {
         alertes.push(format!(
             "Date 2 dépassée ({}) : le dossier de preuves complet devait être soumis",
             fr(e.date2)
@@ -576,7 +947,7 @@ fn date_alerts(e: &Echeances, root: bool, alertes: &mut Vec<String>) {
                 fr(e.date2)
             ));
         }
-    } else if e.reference > day(e.date1) {
+    } else if e.reference >= e.date1 {
         alertes.push(format!(
             "Date 1 dépassée ({}) : le dossier administratif et l'éligibilité devaient être soumis",
             fr(e.date1)

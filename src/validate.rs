@@ -280,10 +280,16 @@ pub fn candidature(
     diags.extend(local);
     if clean && project.current_rem(&c.dispositif).is_some() {
         // The reference date only matters for alerts, not for errors.
-        if let Err(errors) = crate::rules::evaluate(c, project, index, chrono::NaiveDate::default())
-        {
-            for e in errors {
-                diags.push(e);
+        match crate::rules::evaluate(c, project, index, chrono::NaiveDateTime::default()) {
+            Ok(outcome) => {
+                for w in outcome.warnings {
+                    diags.push(w);
+                }
+            }
+            Err(errors) => {
+                for e in errors {
+                    diags.push(e);
+                }
             }
         }
     }

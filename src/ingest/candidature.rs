@@ -13,8 +13,8 @@ use super::{decode_or_report, parse_date, yaml_error};
 use crate::diag::Diagnostics;
 use crate::model::{
     locate_key, Candidature, CandidatureId, Composant, Contact, DispositifCode, Distributeur,
-    EdcPsc, Editeur, MembreGroupement, NomCommercial, Nru, Personne, Profile, Signature, Siret,
-    Solution, Version,
+    EdcPsc, Editeur, MembreGroupement, MotifObsolescence, NomCommercial, Nru, Personne, Profile,
+    Signature, Siret, Solution, Version, VersionObsolete,
 };
 
 /// A YAML scalar kept as text: `siret: 73282932000074` (a number for YAML)
@@ -77,7 +77,16 @@ struct RawCandidature {
     edc_psc: Option<RawEdcPsc>,
     groupement: Option<Vec<RawMembre>>,
     distributeurs: Option<Vec<RawDistributeur>>,
+    versions_obsoletes: Option<Vec<RawObsolete>>,
     signature: Option<RawSignature>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawObsolete {
+    version: Scalar,
+    motif: Scalar,
+    date: Option<Scalar>,
 }
 
 #[derive(Deserialize)]
@@ -411,6 +420,37 @@ pub fn parse_candidature(
             })
         })
         .collect();
+    let versions_obsoletes = raw.versions_obsoletes.map(|list| {
+        list.into_iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                let path = format!("versions_obsoletes[{i}]");
+                let version = c.parse(&format!("{path}.version"), &v.version, Version::parse);
+                let motif = c.parse(&format!("{path}.motif"), &v.motif, |m| {
+                    match crate::text::fold_key(m).replace([' ', '_'], "-").as_str() {
+                        "arret-maintenance" | "arret-de-maintenance" => Ok(MotifObsolescence::ArretMaintenance),
+                        "arret-commercialisation" | "arret-de-commercialisation" => Ok(MotifObsolescence::ArretCommercialisation),
+                        _ => Err(format!("motif « {m} » inconnu : « arret-maintenance » ou « arret-commercialisation » attendu")),
+                    }
+                });
+                let date = v
+                    .date
+                    .filter(|d| !d.0.is_empty())
+                    .and_then(|d| c.parse(&format!("{path}.date"), &d, parse_date));
+                Some(VersionObsolete { version: version?, motif: motif?, date })
+            })
+            .collect::<Vec<_>>()
+    });
+    if let (Some(list), Some(v)) = (&versions_obsoletes, &version) {
+        for (i, o) in list.iter().enumerate() {
+            if o.version == *v {
+                c.error(
+                    &format!("versions_obsoletes[{i}].version"),
+                    format!("la version candidate {v} est déclarée obsolète : on ne candidate pas avec une version en arrêt de maintenance ou de commercialisation"),
+                );
+            }
+        }
+    }
     let signature = raw.signature.map(|s| Signature {
         lieu: optional(s.lieu),
         date: s
@@ -454,6 +494,7 @@ pub fn parse_candidature(
         }),
         groupement,
         distributeurs,
+        versions_obsoletes,
         signature,
         file: Arc::clone(file),
         source: Arc::from(source.as_str()),

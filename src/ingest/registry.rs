@@ -17,6 +17,8 @@ const PROFILS: usize = 5;
 const COMPOSANT: usize = 6;
 const STATUT: usize = 7;
 const DATE: usize = 8;
+const NIL: usize = 9;
+const NOMS: usize = 10;
 
 const SCHEMA: &[Column] = &[
     Column::required("NRU"),
@@ -28,6 +30,8 @@ const SCHEMA: &[Column] = &[
     Column::required("Composant principal"),
     Column::required("Statut"),
     Column::optional("Date"),
+    Column::optional("NIL"),
+    Column::optional("Noms commerciaux"),
 ];
 
 /// Parses the registry; faulty rows are reported and left out.
@@ -56,6 +60,8 @@ pub fn parse_registry(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) ->
             .iter()
             .map(|(p, _)| Profile::new(p))
             .collect();
+        let nils: Vec<String> = row.list(NIL).iter().map(|(n, _)| n.to_string()).collect();
+        let noms: Vec<String> = row.list(NOMS).iter().map(|(n, _)| n.to_string()).collect();
         if let Some(nru) = &nru {
             if let Some(first) = seen.get(nru) {
                 diags.error(
@@ -83,12 +89,18 @@ pub fn parse_registry(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) ->
                 nru,
                 vague,
                 dispositif,
-                solution,
                 version,
                 profils,
                 composant_principal: composant,
                 statut,
                 date,
+                noms: if noms.is_empty() {
+                    vec![solution.clone()]
+                } else {
+                    noms
+                },
+                solution,
+                nils,
                 location: row.location(),
             });
         }

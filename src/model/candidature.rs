@@ -39,6 +39,10 @@ pub struct Candidature {
     pub groupement: Vec<MembreGroupement>,
     /// Declared distributors.
     pub distributeurs: Vec<Distributeur>,
+    /// Versions techniques publicly announced as no longer maintained or
+    /// sold; `Some(empty)` states that none is concerned, `None` that the
+    /// form's answer is missing.
+    pub versions_obsoletes: Option<Vec<VersionObsolete>>,
     /// Place and date of signature of the attestation.
     pub signature: Option<Signature>,
     /// The file, as shown in diagnostics.
@@ -222,6 +226,36 @@ pub struct Distributeur {
     pub raison_sociale: String,
     /// SIRET.
     pub siret: Option<Siret>,
+}
+
+/// Why a version technique is obsolete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum MotifObsolescence {
+    /// Arrêt de maintenance.
+    ArretMaintenance,
+    /// Arrêt de commercialisation.
+    ArretCommercialisation,
+}
+
+impl MotifObsolescence {
+    /// In French.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MotifObsolescence::ArretMaintenance => "arrêt de maintenance",
+            MotifObsolescence::ArretCommercialisation => "arrêt de commercialisation",
+        }
+    }
+}
+
+/// A version technique declared obsolete in the eligibility form.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionObsolete {
+    /// The version.
+    pub version: Version,
+    /// Why.
+    pub motif: MotifObsolescence,
+    /// Date of the public announcement.
+    pub date: Option<NaiveDate>,
 }
 
 /// Place and date of signature.

@@ -15,7 +15,8 @@ use serde::Serialize;
 pub(crate) use candidature::locate_key;
 pub use candidature::{
     Candidature, ComponentSlot, Composant, Contact, Distributeur, EdcPsc, Editeur,
-    MembreGroupement, NomCommercial, Personne, Signature, Solution,
+    MembreGroupement, MotifObsolescence, NomCommercial, Personne, Signature, Solution,
+    VersionObsolete,
 };
 pub use equivalence::EquivalenceIndex;
 pub use types::{
@@ -393,6 +394,10 @@ pub struct Referencement {
     pub statut: Statut,
     /// Date of the decision.
     pub date: Option<NaiveDate>,
+    /// The NILs it covers (R5b); empty when the registry does not say.
+    pub nils: Vec<String>,
+    /// The commercial names it covers (default: the solution's name).
+    pub noms: Vec<String>,
     /// Where the row is.
     pub location: Location,
 }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::model::{DispositifCode, RemRow, Source};
+use crate::model::{DispositifCode, RemRow};
 use crate::render::french;
 use crate::rules::{Mask, Motif, Outcome};
 
@@ -54,9 +54,16 @@ pub struct EntryJson<'a> {
     /// `nominal` or `composant:<name>`.
     #[serde(serialize_with = "display")]
     pub motif: &'a Motif,
-    /// Last day a derogatory proof is accepted instead (CNDA, EDC PSC).
+    /// Why, in one French sentence, for motifs other than `nominal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explication: Option<String>,
+    /// Last instant a derogatory proof is accepted instead (CNDA
+    /// homologation, EDC PSC habilitation; none after Date 3).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub derogatoire_jusqu_au: Option<Stamp>,
+    /// What that derogatory proof must show at the next deadline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preuve_derogatoire: Option<&'static str>,
 }
 
 /// One proof not asked.
@@ -77,6 +84,9 @@ pub struct MaskedJson<'a> {
     /// `heritage:<NRU>`, `equivalence:<NRU>` or `hors-edc-psc`.
     #[serde(serialize_with = "display")]
     pub motif: &'a Mask,
+    /// For a CNDA row: the NILs whose homologation is not asked again (R5b).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nils: Vec<&'a str>,
     /// For équivalence: the common requirement, `CODE:ID`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exigence_commune: Option<Common<'a>>,
@@ -143,11 +153,14 @@ pub struct EcheancesJson {
     pub date_reference: String,
 }
 
+/// The sentence explaining a motif, for every motif but `nominal`.
+fn explanation(o: &Outcome<'_>, motif: &Motif) -> Option<String> {
+    (*motif != Motif::Nominal).then(|| motif.explain(o.candidature, o.racine))
+}
+
 /// The JSON view of an outcome.
 pub fn json_view<'a>(o: &'a Outcome<'a>) -> PreuvesJson<'a> {
-    let derogation = |source: Source| -> Option<Stamp> {
-        o.echeances.and_then(|e| e.derogation(source)).map(Stamp)
-    };
+    let derogation = |row: &RemRow| o.echeances.and_then(|e| e.derogation(row));
     PreuvesJson {
         candidature: o.candidature.id.as_str(),
         dispositif: o.dispositif.code.as_str(),
@@ -165,7 +178,9 @@ pub fn json_view<'a>(o: &'a Outcome<'a>) -> PreuvesJson<'a> {
                 source: e.row.source.as_str(),
                 nil: e.nil,
                 motif: &e.motif,
-                derogatoire_jusqu_au: derogation(e.row.source),
+                explication: explanation(o, &e.motif),
+                derogatoire_jusqu_au: derogation(e.row).map(|d| Stamp(d.until)),
+                preuve_derogatoire: derogation(e.row).map(|d| d.content_now()),
             })
             .collect(),
         masquees: o
@@ -179,6 +194,7 @@ pub fn json_view<'a>(o: &'a Outcome<'a>) -> PreuvesJson<'a> {
                 perimetre: m.row.perimetre.as_str(),
                 source: m.row.source.as_str(),
                 motif: &m.mask,
+                nils: m.nils.clone(),
                 exigence_commune: match &m.mask {
                     Mask::Equivalence { requirement, .. } => {
                         Some(Common(&requirement.0, &requirement.1))
@@ -341,11 +357,17 @@ pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
         scratch.clear();
         let _ = write!(scratch, "{}", e.motif);
         field(&mut out, 6, "motif", &scratch);
-        if let Some(d) = o.echeances.and_then(|x| x.derogation(e.row.source)) {
+        if let Some(why) = explanation(o, &e.motif) {
+            out.push_str(",\n");
+            field(&mut out, 6, "explication", &why);
+        }
+        if let Some(d) = o.echeances.and_then(|x| x.derogation(e.row)) {
             scratch.clear();
-            let _ = write!(scratch, "{}", Stamp(d));
+            let _ = write!(scratch, "{}", Stamp(d.until));
             out.push_str(",\n");
             field(&mut out, 6, "derogatoire_jusqu_au", &scratch);
+            out.push_str(",\n");
+            field(&mut out, 6, "preuve_derogatoire", d.content_now());
         }
         out.push_str("\n    }");
     }
@@ -362,6 +384,14 @@ pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
         scratch.clear();
         let _ = write!(scratch, "{}", m.mask);
         field(&mut out, 6, "motif", &scratch);
+        if !m.nils.is_empty() {
+            out.push_str(",\n      \"nils\": [");
+            for (j, nil) in m.nils.iter().enumerate() {
+                out.push_str(if j > 0 { ",\n        " } else { "\n        " });
+                string(&mut out, nil);
+            }
+            out.push_str("\n      ]");
+        }
         if let Mask::Equivalence { requirement, .. } = &m.mask {
             scratch.clear();
             let _ = write!(scratch, "{}", Common(&requirement.0, &requirement.1));
@@ -444,8 +474,8 @@ pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
         motif.clear();
         let _ = write!(motif, "{}", e.motif);
         stamp.clear();
-        if let Some(d) = o.echeances.and_then(|x| x.derogation(e.row.source)) {
-            let _ = write!(stamp, "{}", Stamp(d));
+        if let Some(d) = o.echeances.and_then(|x| x.derogation(e.row)) {
+            let _ = write!(stamp, "{}", Stamp(d.until));
         }
         let _ = rest.write_record([e.nil.unwrap_or(""), &motif, "", &stamp]);
         let _ = rest.flush();
@@ -458,7 +488,8 @@ pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
         if let Mask::Equivalence { requirement, .. } = &m.mask {
             let _ = write!(common, "{}", Common(&requirement.0, &requirement.1));
         }
-        let _ = rest.write_record(["", &motif, &common, ""]);
+        let nils = m.nils.join("|");
+        let _ = rest.write_record([nils.as_str(), &motif, &common, ""]);
         let _ = rest.flush();
         ends.push(rest.get_ref().len());
     }
@@ -493,8 +524,16 @@ pub fn masked_counts(o: &Outcome<'_>) -> (usize, usize, usize) {
     counts
 }
 
-fn relative(reference: chrono::NaiveDate, date: NaiveDateTime) -> String {
-    let days = (date.date() - reference).num_days();
+fn relative(reference: NaiveDateTime, date: NaiveDateTime) -> String {
+    if date <= reference {
+        let d = (reference.date() - date.date()).num_days();
+        return if d == 0 {
+            "passée aujourd'hui".to_owned()
+        } else {
+            format!("passée depuis {d} jour{}", if d > 1 { "s" } else { "" })
+        };
+    }
+    let days = (date.date() - reference.date()).num_days();
     match days {
         d if d < 0 => format!("passée depuis {} jour{}", -d, if d < -1 { "s" } else { "" }),
         0 => "aujourd'hui".to_owned(),
@@ -630,7 +669,7 @@ pub fn text(o: &Outcome<'_>) -> String {
         );
     }
     if let Some(e) = o.echeances {
-        let _ = writeln!(t, "\nÉchéances au {} :", french::date(e.reference));
+        let _ = writeln!(t, "\nÉchéances au {} :", french::datetime(e.reference));
         for (name, date, what) in [
             ("Date 1", e.date1, "dossier administratif et éligibilité"),
             (
@@ -651,17 +690,40 @@ pub fn text(o: &Outcome<'_>) -> String {
                 relative(e.reference, date)
             );
         }
-        let derogatory = o
+        let derogations: Vec<crate::rules::Derogation> = o
             .a_deposer
             .iter()
-            .filter(|x| e.derogation(x.row.source).is_some())
-            .count();
-        if derogatory > 0 {
+            .filter_map(|x| e.derogation(x.row))
+            .collect();
+        if !derogations.is_empty() {
             let _ = writeln!(
                 t,
-                "  {} (CNDA, EDC PSC) acceptent une preuve dérogatoire jusqu'au {}",
-                plural(derogatory, "preuve à déposer", "preuves à déposer"),
+                "  {} (homologation CNDA, habilitation EDC PSC) acceptent une preuve dérogatoire jusqu'au {} ; les attestations réelles restent exigées avant le collège :",
+                plural(derogations.len(), "preuve à déposer", "preuves à déposer"),
                 french::datetime(e.date3)
+            );
+            for source in [crate::model::Source::Cnda, crate::model::Source::EdcPsc] {
+                if let Some(d) = derogations.iter().find(|d| d.source == source) {
+                    if d.before_date2 {
+                        let _ = writeln!(
+                            t,
+                            "    {} à la Date 2 : {}",
+                            source.as_str(),
+                            d.content_date2()
+                        );
+                    }
+                    let _ = writeln!(
+                        t,
+                        "    {} à la Date 3 : {}",
+                        source.as_str(),
+                        d.content_date3()
+                    );
+                }
+            }
+        } else if e.reference >= e.date3 {
+            let _ = writeln!(
+                t,
+                "  Date 3 passée : aucune preuve dérogatoire n'est plus acceptée"
             );
         }
     }

@@ -60,10 +60,10 @@ pub struct DepositRow<'a> {
     pub source: &'a str,
     /// NIL (CNDA).
     pub nil: Option<&'a str>,
-    /// Component that makes it asked, `None` for the nominal case.
-    pub composant: Option<&'a str>,
-    /// Derogatory proof accepted until (French date).
-    pub derogation: Option<&'a str>,
+    /// Why it is asked, in one sentence; `None` for the nominal case.
+    pub motif: Option<&'a str>,
+    /// Derogatory proof accepted until (French date), and what it must show.
+    pub derogation: Option<(&'a str, &'a str)>,
 }
 
 /// The `<tr>` rows of one chapter's table of proofs to deposit; `guide` is
@@ -76,10 +76,12 @@ pub fn deposit_rows(out: &mut String, guide: &str, rows: &[DepositRow<'_>]) {
         link(out, &escaped, r.anchor, r.preuve);
         out.push_str("</th><td>");
         out.push_str(r.text_html);
-        if let Some(d) = r.derogation {
+        if let Some((until, content)) = r.derogation {
             out.push_str("<p class=\"meta\">Preuve dérogatoire acceptée jusqu'au ");
-            escape_into(out, d);
-            out.push_str("</p>");
+            escape_into(out, until);
+            out.push_str(" : ");
+            escape_into(out, content);
+            out.push_str(" (l'attestation réelle reste exigée avant le collège)</p>");
         }
         out.push_str("</td><td>");
         escape_into(out, r.source);
@@ -88,12 +90,9 @@ pub fn deposit_rows(out: &mut String, guide: &str, rows: &[DepositRow<'_>]) {
             escape_into(out, nil);
         }
         out.push_str("</td><td>");
-        match r.composant {
+        match r.motif {
             None => out.push('—'),
-            Some(k) => {
-                out.push_str("composant ");
-                escape_into(out, k);
-            }
+            Some(why) => escape_into(out, why),
         }
         out.push_str("</td></tr>");
     }

@@ -1368,7 +1368,12 @@ impl<'a> Plan<'a> {
         &self,
         c: &crate::model::Candidature,
     ) -> Result<(Vec<OutputFile>, CandidatureRow), Vec<Diagnostic>> {
-        let o = crate::rules::evaluate(c, self.project, &self.index, self.date)?;
+        let o = crate::rules::evaluate(
+            c,
+            self.project,
+            &self.index,
+            self.date.and_time(chrono::NaiveTime::MIN),
+        )?;
         let row = CandidatureRow {
             url: format!("{}/index.html", c.id),
             id: c.id.to_string(),
@@ -1452,11 +1457,7 @@ impl<'a> Plan<'a> {
         fn anchor_in<'s>(guide: Option<&'s Guide<'_>>, id: &'s str) -> &'s str {
             guide.map_or(id, |g| g.anchor(id))
         }
-        // Only CNDA and EDC PSC proofs have a derogation, and it is Date 3.
-        let derogation = o
-            .echeances
-            .and_then(|d| d.derogation(Source::Cnda))
-            .map(french::datetime);
+        let until = o.echeances.map(|d| french::datetime(d.date3));
         let deposit_groups = chapters
             .iter()
             .filter_map(|ch| {
@@ -1465,6 +1466,13 @@ impl<'a> Plan<'a> {
                     .a_deposer
                     .iter()
                     .filter(|e| e.row.chapitre == ch.title)
+                    .collect();
+                let motifs: Vec<Option<String>> = entries
+                    .iter()
+                    .map(|e| {
+                        (e.motif != crate::rules::Motif::Nominal)
+                            .then(|| e.motif.explain(c, o.racine))
+                    })
                     .collect();
                 // Proof texts are rendered once per REM; render the others here.
                 let fresh: Vec<Option<String>> = entries
@@ -1477,7 +1485,8 @@ impl<'a> Plan<'a> {
                 let rows: Vec<checklist::DepositRow<'_>> = entries
                     .iter()
                     .zip(&fresh)
-                    .map(|(e, fresh)| checklist::DepositRow {
+                    .zip(&motifs)
+                    .map(|((e, fresh), motif)| checklist::DepositRow {
                         preuve: &e.row.preuve_id,
                         anchor: anchor_in(guide_of_code, &e.row.preuve_id),
                         text_html: proof_html
@@ -1486,15 +1495,12 @@ impl<'a> Plan<'a> {
                             .map_or("", String::as_str),
                         source: e.row.source.as_str(),
                         nil: e.nil,
-                        composant: match &e.motif {
-                            crate::rules::Motif::Nominal => None,
-                            crate::rules::Motif::Composant(n) => Some(n),
-                        },
-                        derogation: derogation.as_deref().filter(|_| {
-                            o.echeances
-                                .and_then(|d| d.derogation(e.row.source))
-                                .is_some()
-                        }),
+                        motif: motif.as_deref(),
+                        derogation: o
+                            .echeances
+                            .and_then(|d| d.derogation(e.row))
+                            .zip(until.as_deref())
+                            .map(|(d, until)| (until, d.content_now())),
                     })
                     .collect();
                 let mut rows_html = String::with_capacity(rows.len() * 400);
@@ -1574,7 +1580,7 @@ impl<'a> Plan<'a> {
                     name,
                     date: french::datetime(date),
                     what,
-                    passed: date.date() < e.reference,
+                    passed: date <= e.reference,
                 })
                 .collect()
             })
@@ -1640,7 +1646,7 @@ impl<'a> Plan<'a> {
             deadlines,
             reference: o
                 .echeances
-                .map(|e| french::date(e.reference))
+                .map(|e| french::date(e.reference.date()))
                 .unwrap_or_default(),
             alertes: o.alertes.clone(),
         };
