@@ -410,29 +410,85 @@ fn duplicate_candidature_ids(project: &Project, diags: &mut Diagnostics) {
 }
 
 /// R8: several candidatures on one dispositif for solutions sharing a
-/// composant principal must differ by their profiles or their versions.
+/// composant principal (ignoring case and accents) « sous réserve que les
+/// profils et les numéros de versions soient différents » (seed 001): both
+/// the same is an error, one of the two the same a warning. The same holds
+/// against the registry's référencements (Référencé or En cours).
 fn multiple_candidatures(project: &Project, diags: &mut Diagnostics) {
+    use crate::text::fold_key;
+    const SEED: &str = "« Il est possible de déposer plusieurs candidatures dans le même dispositif sous réserve que les profils et les numéros de versions soient différents »";
+    let profile_set = |p: &[crate::model::Profile]| -> BTreeSet<String> {
+        p.iter()
+            .filter(|p| !p.is_general())
+            .map(|p| fold_key(p.as_str()))
+            .collect()
+    };
     let mut seen: Vec<&Candidature> = Vec::new();
     for c in &project.candidatures {
-        let profiles: BTreeSet<_> = c.profils.iter().collect();
-        if let Some(first) = seen.iter().find(|o| {
-            o.dispositif == c.dispositif
-                && o.solution.composant_principal == c.solution.composant_principal
-                && o.solution.version == c.solution.version
-                && o.profils.iter().collect::<BTreeSet<_>>() == profiles
-        }) {
-            diags.push(
-                Diagnostic::error(
-                    c.locate("dispositif"),
-                    format!(
-                        "candidatures « {} » et « {} » : même dispositif {}, même composant principal « {} », mêmes profils et même version {} (R8)",
-                        first.id, c.id, c.dispositif, c.solution.composant_principal, c.solution.version
-                    ),
+        let profiles = profile_set(&c.profils);
+        let composant = fold_key(&c.solution.composant_principal);
+        let others = seen
+            .iter()
+            .filter(|o| {
+                o.dispositif == c.dispositif
+                    && fold_key(&o.solution.composant_principal) == composant
+            })
+            .map(|o| {
+                (
+                    format!("la candidature « {} »", o.id),
+                    profile_set(&o.profils) == profiles,
+                    o.solution.version == c.solution.version,
                 )
-                .with_hint("plusieurs candidatures sur un même dispositif doivent différer par leurs profils ou leurs versions"),
+            });
+        let registered = project
+            .registry
+            .referencements
+            .iter()
+            .filter(|r| {
+                r.dispositif == c.dispositif
+                    && matches!(
+                        r.statut,
+                        crate::model::Statut::Reference | crate::model::Statut::EnCours
+                    )
+                    && fold_key(&r.composant_principal) == composant
+            })
+            .map(|r| {
+                (
+                    format!("le référencement {} ({}, {})", r.nru, r.solution, r.statut),
+                    profile_set(&r.profils) == profiles,
+                    r.version == c.solution.version,
+                )
+            });
+        for (other, same_profiles, same_version) in others.chain(registered).collect::<Vec<_>>() {
+            let what = format!(
+                "« {} » et {other} : même dispositif {}, même composant principal « {} »",
+                c.id, c.dispositif, c.solution.composant_principal
             );
-        } else {
-            seen.push(c);
+            match (same_profiles, same_version) {
+                (true, true) => diags.push(
+                    Diagnostic::error(
+                        c.locate("dispositif"),
+                        format!(
+                            "{what}, mêmes profils et même version {} (R8)",
+                            c.solution.version
+                        ),
+                    )
+                    .with_hint(format!("changez les profils ou la version : {SEED}")),
+                ),
+                (true, false) => diags.push(Diagnostic::warning(
+                    c.locate("profils"),
+                    format!("{what} et mêmes profils (versions différentes) : {SEED} (R8)"),
+                )),
+                (false, true) => diags.push(Diagnostic::warning(
+                    c.locate("solution.version"),
+                    format!(
+                        "{what} et même version {} (profils différents) : {SEED} (R8)",
+                        c.solution.version
+                    ),
+                )),
+                (false, false) => {}
+            }
         }
+        seen.push(c);
     }
 }
