@@ -24,7 +24,10 @@ fn documents(c: &mut Criterion) {
     let outcomes: Vec<_> = project
         .candidatures
         .iter()
-        .map(|c| segurdoc::rules::evaluate(c, &project, &index, date).unwrap())
+        .map(|c| {
+            segurdoc::rules::evaluate(c, &project, &index, date.and_hms_opt(0, 0, 0).unwrap())
+                .unwrap()
+        })
         .collect();
     let mut diags = segurdoc::diag::Diagnostics::new();
     let templates = segurdoc::render::Templates::compile(&[], &mut diags).unwrap();

@@ -20,7 +20,10 @@ fn engine(c: &mut Criterion) {
         pages: 0,
     };
     generate(dir.path(), &spec).unwrap();
-    let reference = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    let reference = NaiveDate::from_ymd_opt(2026, 6, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
     let project = segurdoc::check_project(dir.path()).unwrap().project;
     let index = EquivalenceIndex::new(&project.equivalences);
     // cand-00000: heritage, equivalence, a new component, two names.

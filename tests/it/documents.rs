@@ -220,8 +220,15 @@ fn documents_are_byte_identical_whatever_was_generated_before() {
     let p = &checked.project;
     let index = segurdoc::model::EquivalenceIndex::new(&p.equivalences);
     let date = chrono::NaiveDate::from_ymd_opt(2026, 9, 21).unwrap();
-    let outcome =
-        |id: &str| segurdoc::rules::evaluate(p.candidature(id).unwrap(), p, &index, date).unwrap();
+    let outcome = |id: &str| {
+        segurdoc::rules::evaluate(
+            p.candidature(id).unwrap(),
+            p,
+            &index,
+            date.and_hms_opt(0, 0, 0).unwrap(),
+        )
+        .unwrap()
+    };
     let first = segurdoc::render::attestation::attestation(&outcome("cas3"), Some(date)).unwrap();
     let _ = segurdoc::render::attestation::attestation(&outcome("cas2"), Some(date)).unwrap();
     let _ =

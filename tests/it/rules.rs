@@ -25,8 +25,11 @@ fn project() -> Project {
     checked.project
 }
 
-fn reference() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+fn reference() -> chrono::NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 6, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
 }
 
 fn run<'a>(project: &'a Project, index: &EquivalenceIndex, id: &str) -> Outcome<'a> {
@@ -106,6 +109,7 @@ fn cas_1_general_rows_common_with_dpi_are_masked_pa_rows_all_deposited() {
     assert_outcome(
         "cas1",
         &[
+            "DUI.INS.01.01.01@L0001 cnda:L0001",
             "DUI.INS.02.01.01",
             "DUI.DMP.01.01.01@L0001",
             "DUI.ANN.01.01.01",
@@ -113,7 +117,6 @@ fn cas_1_general_rows_common_with_dpi_are_masked_pa_rows_all_deposited() {
             "DUI.PA.02.01.01",
         ],
         &[
-            "DUI.INS.01.01.01 equivalence:NRU-V2-DPI-0001",
             "DUI.INS.01.01.02 equivalence:NRU-V2-DPI-0001",
             "DUI.PSC.01.01.01 equivalence:NRU-V2-DPI-0001",
             "DUI.SSI.01.01.01 equivalence:NRU-V2-DPI-0001",
@@ -135,14 +138,12 @@ fn cas_2_new_ins_component_and_three_names_reopen_ins_with_one_cnda_entry_per_ni
             "DUI.DMP.01.01.01@L0001",
             "DUI.DMP.01.01.01@L0002",
             "DUI.DMP.01.01.01@L0003",
+            "DUI.PSC.01.01.01 edc-psc:noms",
             "DUI.ANN.01.01.01",
             "DUI.PA.01.01.01",
             "DUI.PA.02.01.01",
         ],
-        &[
-            "DUI.PSC.01.01.01 equivalence:NRU-V2-DPI-0001",
-            "DUI.SSI.01.01.01 equivalence:NRU-V2-DPI-0001",
-        ],
+        &["DUI.SSI.01.01.01 equivalence:NRU-V2-DPI-0001"],
         true,
     );
 }
@@ -159,12 +160,14 @@ fn cas_3_heritage_and_equivalence_add_up_ins_reopened() {
             "DUI.INS.01.01.01@L0003 composant:IdentiPlus",
             "DUI.INS.01.01.02 composant:IdentiPlus",
             "DUI.INS.02.01.01 composant:IdentiPlus",
+            "DUI.DMP.01.01.01@L0001 cnda:L0001",
+            "DUI.DMP.01.01.01@L0002 cnda:L0002",
+            "DUI.DMP.01.01.01@L0003 cnda:L0003",
+            "DUI.PSC.01.01.01 edc-psc:noms",
             "DUI.ANN.01.01.01",
             "DUI.PDE.02.01.01",
         ],
         &[
-            "DUI.DMP.01.01.01 heritage:NRU-V1-MS2-0001",
-            "DUI.PSC.01.01.01 equivalence:NRU-V2-DPI-0001",
             "DUI.SSI.01.01.01 equivalence:NRU-V2-DPI-0001",
             "DUI.PDE.01.01.01 heritage:NRU-V1-MS2-0001",
         ],
@@ -176,11 +179,15 @@ fn cas_3_heritage_and_equivalence_add_up_ins_reopened() {
 fn a_row_both_rules_would_mask_is_reported_as_heritage() {
     assert_outcome(
         "heritage-et-equivalence",
-        &["DUI.INS.02.01.01", "DUI.ANN.01.01.01", "DUI.PDE.02.01.01"],
         &[
-            "DUI.INS.01.01.01 heritage:NRU-V1-MS2-0001",
+            "DUI.INS.01.01.01@L0001 cnda:L0001",
+            "DUI.INS.02.01.01",
+            "DUI.DMP.01.01.01@L0001 cnda:L0001",
+            "DUI.ANN.01.01.01",
+            "DUI.PDE.02.01.01",
+        ],
+        &[
             "DUI.INS.01.01.02 heritage:NRU-V1-MS2-0001",
-            "DUI.DMP.01.01.01 heritage:NRU-V1-MS2-0001",
             "DUI.PSC.01.01.01 equivalence:NRU-V2-DPI-0001",
             "DUI.SSI.01.01.01 equivalence:NRU-V2-DPI-0001",
             "DUI.PDE.01.01.01 heritage:NRU-V1-MS2-0001",
@@ -194,13 +201,13 @@ fn equivalence_masks_a_profile_row_only_when_the_root_covered_that_profile() {
     assert_outcome(
         "couverture-profil-racine",
         &[
+            "DUI.INS.01.01.01@L0001 cnda:L0001",
             "DUI.INS.02.01.01",
             "DUI.DMP.01.01.01@L0001",
             "DUI.ANN.01.01.01",
             "DUI.PA.01.01.01",
         ],
         &[
-            "DUI.INS.01.01.01 equivalence:NRU-V2-DPI-0002",
             "DUI.INS.01.01.02 equivalence:NRU-V2-DPI-0002",
             "DUI.PSC.01.01.01 equivalence:NRU-V2-DPI-0002",
             "DUI.SSI.01.01.01 equivalence:NRU-V2-DPI-0002",
@@ -216,7 +223,9 @@ fn ms_heritage_exception_three_vague_1_nrus() {
     assert_outcome(
         "exception-ms",
         &[
+            "DUI.INS.01.01.01@L0001 cnda:L0001",
             "DUI.INS.02.01.01",
+            "DUI.DMP.01.01.01@L0001 cnda:L0001",
             "DUI.PSC.01.01.01",
             "DUI.SSI.01.01.01",
             "DUI.ANN.01.01.01",
@@ -224,9 +233,7 @@ fn ms_heritage_exception_three_vague_1_nrus() {
             "DUI.PDE.02.01.01",
         ],
         &[
-            "DUI.INS.01.01.01 heritage:NRU-V1-MS1-0001",
             "DUI.INS.01.01.02 heritage:NRU-V1-MS1-0001",
-            "DUI.DMP.01.01.01 heritage:NRU-V1-MS1-0001",
             "DUI.PA.01.01.01 heritage:NRU-V1-MS1-0001",
             "DUI.PDE.01.01.01 heritage:NRU-V1-MS2-0001",
         ],
@@ -261,12 +268,16 @@ fn ahi_alone_is_exempt_from_edc_psc_but_not_with_pa() {
 fn case_1a_monlpsmedecin_to_sdv_psf_two_names_two_nils() {
     assert_outcome(
         "1a-monlps-psf",
-        &["PSF.SF.01.01.01", "PSF.KINE.01.01.01"],
         &[
-            "PSF.INS.01.01.01 equivalence:NRU-V2-LGC-0001",
-            "PSF.PSC.01.01.01 equivalence:NRU-V2-LGC-0001",
-            "PSF.ORD.01.01.01 equivalence:NRU-V2-LGC-0001",
+            "PSF.INS.01.01.01@L0101 cnda:L0101",
+            "PSF.INS.01.01.01@L0102 cnda:L0102",
+            "PSF.PSC.01.01.01 edc-psc:noms",
+            "PSF.ORD.01.01.01@L0101 cnda:L0101",
+            "PSF.ORD.01.01.01@L0102 cnda:L0102",
+            "PSF.SF.01.01.01",
+            "PSF.KINE.01.01.01",
         ],
+        &[],
         true,
     );
 }
@@ -275,11 +286,12 @@ fn case_1a_monlpsmedecin_to_sdv_psf_two_names_two_nils() {
 fn case_3a_same_main_component_other_additional_component() {
     assert_outcome(
         "3a-autre-composant",
-        &["PSF.ORD.01.01.01@L0103 composant:OrdoPlus"],
         &[
-            "PSF.INS.01.01.01 equivalence:NRU-V2-LGC-0001",
-            "PSF.PSC.01.01.01 equivalence:NRU-V2-LGC-0001",
+            "PSF.INS.01.01.01@L0103 cnda:L0103",
+            "PSF.PSC.01.01.01 edc-psc:noms",
+            "PSF.ORD.01.01.01@L0103 composant:OrdoPlus",
         ],
+        &[],
         true,
     );
 }
@@ -288,12 +300,13 @@ fn case_3a_same_main_component_other_additional_component() {
 fn case_1b_new_version_on_the_same_dispositif_masks_every_covered_row() {
     assert_outcome(
         "1b-medi10",
-        &[],
         &[
-            "DUI.INS.01.01.01 equivalence:NRU-V2-DUI-0001",
+            "DUI.INS.01.01.01@L0201 cnda:L0201",
+            "DUI.DMP.01.01.01@L0201 cnda:L0201",
+        ],
+        &[
             "DUI.INS.01.01.02 equivalence:NRU-V2-DUI-0001",
             "DUI.INS.02.01.01 equivalence:NRU-V2-DUI-0001",
-            "DUI.DMP.01.01.01 equivalence:NRU-V2-DUI-0001",
             "DUI.PSC.01.01.01 equivalence:NRU-V2-DUI-0001",
             "DUI.SSI.01.01.01 equivalence:NRU-V2-DUI-0001",
             "DUI.ANN.01.01.01 equivalence:NRU-V2-DUI-0001",
@@ -314,22 +327,28 @@ fn case_2b_medi20_new_profile_and_two_new_components() {
     let o = run(&p, &index, "2b-medi20");
     assert_eq!(
         deposits(&o),
-        ["DUI.SSI.01.01.01 composant:SecuLog", "DUI.PH.01.01.01"]
+        [
+            "DUI.INS.01.01.01@L0202 cnda:L0202",
+            "DUI.DMP.01.01.01@L0202 cnda:L0202",
+            "DUI.PSC.01.01.01 edc-psc:noms",
+            "DUI.SSI.01.01.01 composant:SecuLog",
+            "DUI.PH.01.01.01",
+        ]
     );
     assert_eq!(
         masked(&o),
         [
-            "DUI.INS.01.01.01 equivalence:NRU-V2-DUI-0001",
             "DUI.INS.01.01.02 equivalence:NRU-V2-DUI-0001",
             "DUI.INS.02.01.01 equivalence:NRU-V2-DUI-0001",
-            "DUI.DMP.01.01.01 equivalence:NRU-V2-DUI-0001",
-            "DUI.PSC.01.01.01 equivalence:NRU-V2-DUI-0001",
             "DUI.ANN.01.01.01 equivalence:NRU-V2-DUI-0001",
         ]
     );
     assert_eq!(
         o.attestation,
-        ["nouveaux composants : OrientaLink, SecuLog"]
+        [
+            "le nom commercial « Medi20 » diffère du nom de la solution racine NRU-V2-DUI-0001 « Medi10 »",
+            "nouveaux composants : OrientaLink, SecuLog",
+        ]
     );
     assert_eq!(
         o.alertes,
@@ -343,9 +362,17 @@ fn deadlines_and_alerts_follow_the_reference_date() {
     let index = EquivalenceIndex::new(&p.equivalences);
     let c = p.candidature("cas1").unwrap();
     let at = |y, m, d| {
-        evaluate(c, &p, &index, NaiveDate::from_ymd_opt(y, m, d).unwrap())
-            .unwrap()
-            .alertes
+        evaluate(
+            c,
+            &p,
+            &index,
+            NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+        )
+        .unwrap()
+        .alertes
     };
     assert!(at(2026, 9, 30).is_empty());
     assert_eq!(at(2026, 10, 2).len(), 1);
