@@ -398,7 +398,16 @@ fn check_with(yaml: &str) -> String {
     std::fs::write(dir.path().join("data/candidatures/zz-erreur.yaml"), yaml).unwrap();
     let checked = segurdoc::check_project(dir.path()).unwrap();
     let prefix = format!("{}/", dir.path().display());
-    checked.diagnostics.render().replace(&prefix, "")
+    // The fixture holds many candidatures of one solution on one dispositif,
+    // each a case of its own: their R8 warnings are tested in check.rs.
+    checked
+        .diagnostics
+        .render()
+        .replace(&prefix, "")
+        .lines()
+        .filter(|l| !(l.contains(": warning: ") && l.ends_with("(R8)")))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 fn candidature_yaml(
@@ -642,22 +651,31 @@ fn preuves_json_has_the_shape_of_formats_md() {
     assert_eq!(first["source"], "CNDA");
     assert_eq!(first["motif"], "composant:IdentiPlus");
     assert_eq!(first["perimetre"], "Vague 1");
-    // A masked CNDA row is listed once, without NIL.
-    let dmp = v["masquees"]
+    // The vague 1 homologation does not name this NIL at 5.3 (R5b): one
+    // entry per NIL, with its reason in French.
+    let dmp: Vec<&serde_json::Value> = v["a_deposer"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|m| m["preuve"] == "DUI.DMP.01.01.01")
-        .unwrap();
-    assert!(dmp.get("nil").is_none());
-    assert_eq!(dmp["motif"], "heritage:NRU-V1-MS2-0001");
+        .filter(|m| m["preuve"] == "DUI.DMP.01.01.01")
+        .collect();
+    assert_eq!(dmp.len(), 3);
+    assert_eq!(dmp[0]["motif"], "cnda:L0001");
+    assert!(dmp[0]["explication"]
+        .as_str()
+        .unwrap()
+        .starts_with("nouvelle demande de conformité CNDA : NIL L0001 (version 5.3)"));
+    assert!(dmp[0]["preuve_derogatoire"]
+        .as_str()
+        .unwrap()
+        .contains("Pré-examen"));
     let psc = v["masquees"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|m| m["preuve"] == "DUI.PSC.01.01.01")
+        .find(|m| m["preuve"] == "DUI.SSI.01.01.01")
         .unwrap();
-    assert_eq!(psc["exigence_commune"], "HOP-DPI:DPI.PSC.01");
+    assert_eq!(psc["exigence_commune"], "HOP-DPI:DPI.SSI.01");
     assert_eq!(v["echeances"]["date2"], "2027-10-01T12:00");
 }
 
@@ -697,12 +715,39 @@ fn preuves_takes_a_path_inside_or_outside_the_project() {
             .replace("NRU-V2-DPI-0001", "NRU-V2-DPI-0003"),
     )
     .unwrap();
+    // A root still En cours is not an error (R3 timing): the common proofs
+    // are due now, spared only if the root is referenced before Date 2.
+    let (code, stdout, stderr) = preuves(&[draft.to_str().unwrap(), "--date", "2026-06-01"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("DUI.INS.01.01.02     Convergence (attente-racine:NRU-V2-DPI-0003)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("est encore en cours de référencement"),
+        "{stdout}"
+    );
+    // After Date 2 it can spare nothing any more.
+    let (code, stdout, _) = preuves(&[draft.to_str().unwrap(), "--date", "2027-10-01T12:00"]);
+    assert_eq!(code, 0);
+    assert!(!stdout.contains("attente-racine"), "{stdout}");
+    assert!(
+        stdout.contains("n'était pas référencée à la Date 2"),
+        "{stdout}"
+    );
+    // A root at a higher version is an error at the key.
+    std::fs::write(
+        &draft,
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("NRU-V2-DPI-0001", "NRU-V2-DPI-0005"),
+    )
+    .unwrap();
     let (code, stdout, stderr) = preuves(&[draft.to_str().unwrap()]);
     assert_eq!(code, 1, "{stdout}");
     assert!(
-        stderr.contains(
-            "brouillon.yaml:17:14: error: NRU-V2-DPI-0003 (Alpha DPI 4) a le statut « En cours »"
-        ),
+        stderr
+            .contains("brouillon.yaml:17:14: error: NRU-V2-DPI-0005 est référencé en version 9.0"),
         "{stderr}"
     );
 }
@@ -776,7 +821,7 @@ fn direct_json_and_csv_equal_the_serde_and_csv_crate_output() {
                 m.profil,
                 m.perimetre,
                 m.source,
-                "",
+                &m.nils.join("|"),
                 &motif,
                 &common,
                 "",
@@ -835,4 +880,231 @@ fn direct_json_and_csv_equal_the_serde_and_csv_crate_output() {
         csv.contains("\"composant:Identi;\"\"Plus\"\" \\ deux\nlignes\""),
         "{csv}"
     );
+}
+
+// ---- Second pass of the guichet rules (R3 timing, R5b, R7) --------------
+
+#[test]
+fn case_1a_identical_solution_same_nil_and_version_spares_its_homologations() {
+    // Seed 001: a conformity request per NIL, « néanmoins requise si la
+    // version du logiciel a évolué ». Same NIL at the same version: the
+    // homologation is not asked again, with a reminder about referential
+    // versions; the habilitation names the same name and NIL: not asked.
+    let p = project();
+    let index = EquivalenceIndex::new(&p.equivalences);
+    let o = run(&p, &index, "1a-identique");
+    let cnda: Vec<_> = o
+        .masquees
+        .iter()
+        .filter(|m| m.row.source == segurdoc::model::Source::Cnda)
+        .map(|m| (m.row.preuve_id.as_str(), m.nils.clone()))
+        .collect();
+    assert_eq!(cnda, [("DUI.INS.01.01.01", vec!["L0001"])]);
+    assert!(
+        deposits(&o).iter().all(|d| !d.contains("cnda:")),
+        "{:?}",
+        deposits(&o)
+    );
+    assert!(masked(&o).contains(&"DUI.PSC.01.01.01 equivalence:NRU-V2-DPI-0001".to_owned()));
+    assert!(o.alertes.iter().any(|a| a.starts_with(
+        "homologations CNDA non redemandées pour le NIL L0001 : seulement si les versions des référentiels applicables"
+    )), "{:?}", o.alertes);
+    // One version more: a new conformity request for that NIL.
+    let mut c = p.candidature("1a-identique").unwrap().clone();
+    c.noms_commerciaux[0].version = segurdoc::model::Version::parse("3.0.1").unwrap();
+    c.solution.version = c.noms_commerciaux[0].version.clone();
+    let o = evaluate(&c, &p, &index, reference()).unwrap();
+    assert!(deposits(&o).contains(&"DUI.INS.01.01.01@L0001 cnda:L0001".to_owned()));
+}
+
+#[test]
+fn faq_ms2_pde_in_vague_1_then_pa_in_vague_2_deposits_the_pa_vague_1_rows() {
+    // FAQ of seed 001: référencée MS2 PDE en vague 1, candidate PA en
+    // vague 2: héritage covers Général and PDE, not the PA rows of vague 1.
+    let p = project();
+    let index = EquivalenceIndex::new(&p.equivalences);
+    let mut c = p.candidature("exception-ms").unwrap().clone();
+    c.heritage = vec![Nru::parse("NRU-V1-MS2-0001").unwrap()];
+    c.profils = vec![Profile::new("PA")];
+    let o = evaluate(&c, &p, &index, reference()).unwrap();
+    let due = deposits(&o);
+    assert!(due.contains(&"DUI.PA.01.01.01".to_owned()), "{due:?}");
+    assert!(masked(&o).contains(&"DUI.INS.01.01.02 heritage:NRU-V1-MS2-0001".to_owned()));
+}
+
+#[test]
+fn deadlines_are_instants_at_12h00_and_no_derogation_after_date_3() {
+    let at = |date: &str| preuves(&["cas2", "--format", "json", "--date", date]);
+    let json = |date: &str| -> serde_json::Value { serde_json::from_str(&at(date).1).unwrap() };
+    let alerts = |v: &serde_json::Value| v["alertes"].to_string();
+    assert!(!alerts(&json("2027-10-01T11:59")).contains("Date 2 dépassée"));
+    assert!(alerts(&json("2027-10-01T12:00")).contains("Date 2 dépassée"));
+    let entry = |v: &serde_json::Value, id: &str| {
+        v["a_deposer"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["preuve"] == id)
+            .cloned()
+            .unwrap()
+    };
+    // Before Date 2: the Date 2 content; between Date 2 and 3: the Date 3 one.
+    let before = entry(&json("2027-01-01"), "DUI.PSC.01.01.01");
+    assert!(!before["preuve_derogatoire"]
+        .as_str()
+        .unwrap()
+        .contains("prérequis maturité technique"));
+    let between = entry(&json("2027-12-01"), "DUI.PSC.01.01.01");
+    assert!(between["preuve_derogatoire"]
+        .as_str()
+        .unwrap()
+        .contains("prérequis maturité technique"));
+    let after = json("2028-03-15T12:00");
+    assert!(after["a_deposer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e.get("preuve_derogatoire").is_none()));
+    assert!(alerts(&after).contains("aucune preuve dérogatoire acceptée"));
+}
+
+#[test]
+fn a_root_referenced_after_date_2_is_an_error_at_its_key() {
+    let mut p = project();
+    let root = p
+        .registry
+        .referencements
+        .iter_mut()
+        .find(|r| r.nru.as_str() == "NRU-V2-DPI-0001")
+        .unwrap();
+    root.date = NaiveDate::from_ymd_opt(2027, 10, 1);
+    let index = EquivalenceIndex::new(&p.equivalences);
+    let c = p.candidature("cas1").unwrap();
+    let errors = evaluate(c, &p, &index, reference()).unwrap_err();
+    assert!(
+        errors[0]
+            .message
+            .contains("le jour même de la Date 2 de MS-DUI"),
+        "{:?}",
+        errors
+    );
+}
+
+#[test]
+fn only_homologations_and_habilitations_have_a_derogation() {
+    let p = project();
+    let mut row = p
+        .current_rem(&segurdoc::model::DispositifCode::parse("MS-DUI").unwrap())
+        .unwrap()
+        .rows[0]
+        .clone();
+    for (source, text, expected) in [
+        (
+            segurdoc::model::Source::Cnda,
+            "Attestation d'homologation CNDA du téléservice INSi",
+            true,
+        ),
+        (
+            segurdoc::model::Source::EdcPsc,
+            "Habilitation EDC PSC « Éditeur de Proxy e-santé »",
+            true,
+        ),
+        (
+            segurdoc::model::Source::EdcPsc,
+            "Autorisation d'accès aux environnements de test des acteurs de l'Espace de Confiance",
+            false,
+        ),
+        (
+            segurdoc::model::Source::EdcPsc,
+            "Synthèse du rapport de test d'intrusion PASSI",
+            false,
+        ),
+        (segurdoc::model::Source::Convergence, "Homologation", false),
+    ] {
+        row.source = source;
+        row.preuve = text.to_owned();
+        assert_eq!(segurdoc::rules::derogable(&row), expected, "{text}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// R5b: a CNDA homologation is never masked for a NIL that the masking
+    /// référencement did not cover at the same version, and every NIL of
+    /// the candidature is either masked or due, never lost.
+    #[test]
+    fn a_cnda_entry_is_masked_only_for_a_nil_covered_at_the_same_version(
+        nils in proptest::sample::subsequence(vec!["L0001", "L0002", "L0003", "L0009"], 0..=4),
+        root_version in proptest::sample::select(vec!["3.0", "5.2", "5.3"]),
+        candidate in proptest::sample::select(vec!["cas2", "cas3", "heritage-et-equivalence", "1a-identique"]),
+    ) {
+        let mut p = project();
+        for r in &mut p.registry.referencements {
+            r.nils = nils.iter().map(|s| (*s).to_owned()).collect();
+            if r.nru.as_str() == "NRU-V2-DPI-0001" || r.nru.as_str() == "NRU-V1-MS2-0001" {
+                r.version = segurdoc::model::Version::parse(root_version).unwrap();
+            }
+        }
+        let index = EquivalenceIndex::new(&p.equivalences);
+        let c = p.candidature(candidate).unwrap();
+        let Ok(o) = evaluate(c, &p, &index, reference()) else { return Ok(()); };
+        for m in o.masquees.iter().filter(|m| m.row.source == segurdoc::model::Source::Cnda) {
+            let by = match &m.mask {
+                segurdoc::rules::Mask::Heritage(n) | segurdoc::rules::Mask::Equivalence { nru: n, .. } => p.registry.get(n).unwrap(),
+                segurdoc::rules::Mask::HorsEdcPsc => continue,
+            };
+            for nil in &m.nils {
+                let nom = c.noms_commerciaux.iter().find(|n| n.nil == *nil).unwrap();
+                prop_assert!(by.nils.iter().any(|x| x == nil) && nom.version == by.version);
+            }
+        }
+        for row in o.a_deposer.iter().map(|e| e.row).chain(o.masquees.iter().map(|m| m.row)).filter(|r| r.source == segurdoc::model::Source::Cnda) {
+            for n in &c.noms_commerciaux {
+                let due = o.a_deposer.iter().any(|e| std::ptr::eq(e.row, row) && e.nil == Some(n.nil.as_str()));
+                let spared = o.masquees.iter().any(|m| std::ptr::eq(m.row, row) && m.nils.contains(&n.nil.as_str()));
+                prop_assert!(due != spared, "{} NIL {}: due {due}, spared {spared}", row.preuve_id, n.nil);
+            }
+        }
+    }
+
+    /// R6: nothing EDC PSC is due when every optional profile is exempt,
+    /// whatever the components.
+    #[test]
+    fn nothing_edc_psc_is_due_under_the_exemption(
+        chapters in chapters_strategy(),
+        new_proxy in proptest::bool::ANY,
+    ) {
+        let p = project();
+        let index = EquivalenceIndex::new(&p.equivalences);
+        let mut c = p.candidature("ahi").unwrap().clone();
+        c.solution.composants_additionnels = p.candidature("cas2").unwrap().solution.composants_additionnels.clone();
+        c.solution.composants_additionnels[0].chapitres = chapters.iter().map(|s| (*s).to_owned()).collect();
+        c.solution.composants_additionnels[0].nouveau = !chapters.is_empty();
+        if let Some(proxy) = &mut c.solution.proxy_esante { proxy.nouveau = new_proxy; }
+        let o = evaluate(&c, &p, &index, reference()).unwrap();
+        prop_assert!(o.a_deposer.iter().all(|e| e.row.source != segurdoc::model::Source::EdcPsc));
+    }
+
+    /// R3 timing: a root referenced on or after the candidate's Date 2
+    /// masks nothing: the candidature is refused with an error.
+    #[test]
+    fn a_root_referenced_after_date_2_masks_nothing(offset in -400i64..400) {
+        let mut p = project();
+        let date2 = NaiveDate::from_ymd_opt(2027, 10, 1).unwrap();
+        let day = date2 + chrono::Duration::days(offset);
+        for r in &mut p.registry.referencements {
+            if r.nru.as_str() == "NRU-V2-DPI-0001" { r.date = Some(day); }
+        }
+        let index = EquivalenceIndex::new(&p.equivalences);
+        let c = p.candidature("cas1").unwrap();
+        match evaluate(c, &p, &index, reference()) {
+            Ok(o) => {
+                prop_assert!(day < date2);
+                let masks = o.masquees.iter().any(|m| matches!(m.mask, segurdoc::rules::Mask::Equivalence { .. }));
+                prop_assert!(masks, "a root referenced before Date 2 masks");
+            }
+            Err(_) => prop_assert!(day >= date2),
+        }
+    }
 }
