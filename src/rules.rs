@@ -590,12 +590,7 @@ pub fn evaluate<'a>(
         attestation,
         echeances,
         alertes,
-        warnings: candidature_warnings(
-            c,
-            dispositif,
-            exempt,
-            racine.is_some() || !heritage.is_empty(),
-        ),
+        warnings: eligibility_warnings(c, project),
         heritage,
         racine,
         racine_en_attente,
@@ -622,13 +617,18 @@ fn edc_psc_covered(c: &Candidature, by: &Referencement, row: &RemRow) -> bool {
 }
 
 /// Warnings of the eligibility form: EDC PSC NRUs (R6b), `nouveau` with
-/// nothing to be new against (R4).
-fn candidature_warnings(
-    c: &Candidature,
-    dispositif: &Dispositif,
-    exempt: bool,
-    has_previous: bool,
-) -> Vec<Diagnostic> {
+/// nothing to be new against (R4). `check`, `build` and the candidature
+/// commands all report them.
+pub fn eligibility_warnings(c: &Candidature, project: &Project) -> Vec<Diagnostic> {
+    let Some(dispositif) = project.catalogue.get(c.dispositif.as_str()) else {
+        return Vec::new();
+    };
+    let optional: Vec<&Profile> = c.profils.iter().filter(|p| !p.is_general()).collect();
+    let exempt = !optional.is_empty()
+        && optional
+            .iter()
+            .all(|p| dispositif.profils_hors_edc_psc.contains(p));
+    let has_previous = c.equivalence.is_some() || !c.heritage.is_empty();
     let mut warnings = Vec::new();
     if !exempt {
         let lps = c.edc_psc.as_ref().and_then(|e| e.nru_lps.as_deref());

@@ -35,6 +35,9 @@ fn validate_with(project: &Project, engine: bool, diags: &mut Diagnostics) {
                 self::candidature(project, &index, c, &mut local);
             } else {
                 names(project, c, &mut local);
+                for w in crate::rules::eligibility_warnings(c, project) {
+                    local.push(w);
+                }
             }
             local
         })

@@ -88,6 +88,28 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
         None => identity.push(Span::plain(",")),
     }
     doc.paragraph(&identity, 10.5);
+    if !c.groupement.is_empty() {
+        doc.paragraph(
+            &[Span::plain(
+                "agissant en qualité de chef de file (mandataire) du groupement solidaire formé avec :",
+            )],
+            10.5,
+        );
+        let rows: Vec<Vec<String>> = c
+            .groupement
+            .iter()
+            .map(|m| {
+                vec![
+                    m.raison_sociale.clone(),
+                    m.siret
+                        .as_ref()
+                        .map_or_else(|| "—".to_owned(), |s| siret(s.as_str())),
+                    m.role.clone().unwrap_or_else(|| "—".to_owned()),
+                ]
+            })
+            .collect();
+        doc.table(&[0.4, 0.25, 0.35], &["Membre", "SIRET", "Rôle"], &rows);
+    }
 
     let profils = o
         .profils
@@ -113,10 +135,12 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
     );
 
     doc.heading("atteste sur l'honneur :", 11.0);
+    // The names are attested whenever R5 asked because of them (several
+    // names, or a name other than the root's or the solution's).
     if c.noms_commerciaux.len() > 1
-        || c.noms_commerciaux
-            .first()
-            .is_some_and(|n| n.nom != c.solution.nom)
+        || o.attestation
+            .iter()
+            .any(|r| r.starts_with("le nom commercial"))
     {
         let names = if c.noms_commerciaux.len() > 1 {
             "que les noms commerciaux ci-dessous désignent une seule et même Solution logicielle, dont le composant principal est identique :"
@@ -181,6 +205,23 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
                     r.solution, r.version, r.dispositif
                 )),
             ],
+            10.5,
+        );
+    }
+    if !c.distributeurs.is_empty() {
+        let names: Vec<String> = c
+            .distributeurs
+            .iter()
+            .map(|d| match &d.siret {
+                Some(s) => format!("{} (SIRET {})", d.raison_sociale, siret(s.as_str())),
+                None => d.raison_sociale.clone(),
+            })
+            .collect();
+        doc.bullet(
+            &[Span::plain(format!(
+                "que la Solution logicielle est distribuée, sur mandat de l'Éditeur, par : {} ; ces distributeurs ne sont pas parties à la démarche de référencement, conduite par l'Éditeur ;",
+                names.join(", ")
+            ))],
             10.5,
         );
     }

@@ -57,6 +57,23 @@ pub struct ConventionView {
     pub racine: Option<RefView>,
     /// Vague 1 référencements.
     pub heritage: Vec<RefView>,
+    /// Members of the groupement solidaire, parties with the éditeur (chef de file).
+    pub groupement: Vec<PartieView>,
+    /// Declared distributors: not parties, stated.
+    pub distributeurs: Vec<PartieView>,
+    /// Obsolete versions declared, `None` when the form's answer is missing.
+    pub versions_obsoletes: Option<Vec<String>>,
+}
+
+/// A company named in the convention.
+#[derive(Debug, Serialize)]
+pub struct PartieView {
+    /// Company name.
+    pub raison_sociale: String,
+    /// SIRET, grouped.
+    pub siret: Option<String>,
+    /// Role in the groupement.
+    pub role: Option<String>,
 }
 
 /// A dispositif.
@@ -222,6 +239,41 @@ pub fn view(o: &Outcome<'_>, date: NaiveDate) -> ConventionView {
             .any(|m| m.mask == crate::rules::Mask::HorsEdcPsc),
         racine: o.racine.map(refs),
         heritage: o.heritage.iter().map(|r| refs(r)).collect(),
+        groupement: c
+            .groupement
+            .iter()
+            .map(|m| PartieView {
+                raison_sociale: md(&m.raison_sociale),
+                siret: m
+                    .siret
+                    .as_ref()
+                    .map(|s| super::attestation::siret(s.as_str())),
+                role: m.role.as_deref().map(md),
+            })
+            .collect(),
+        distributeurs: c
+            .distributeurs
+            .iter()
+            .map(|d| PartieView {
+                raison_sociale: md(&d.raison_sociale),
+                siret: d
+                    .siret
+                    .as_ref()
+                    .map(|s| super::attestation::siret(s.as_str())),
+                role: None,
+            })
+            .collect(),
+        versions_obsoletes: c.versions_obsoletes.as_ref().map(|list| {
+            list.iter()
+                .map(|v| {
+                    let when = v
+                        .date
+                        .map(|d| format!(", annoncé le {}", french::date(d)))
+                        .unwrap_or_default();
+                    format!("{} ({}{when})", md(v.version.as_str()), v.motif.as_str())
+                })
+                .collect()
+        }),
     }
 }
 
