@@ -251,6 +251,29 @@ pub struct Outcome<'a> {
 }
 
 impl Outcome<'_> {
+    /// The order of work the ANS advises (seeds 000, 003): the chapter
+    /// « Prérequis maturité technique » first (it brings the autorisation
+    /// d'accès to the CNDA test environments), the EDC PSC habilitations
+    /// before the CNDA homologations (which require them), then the rest.
+    /// Only the steps this candidature still has to do.
+    pub fn ordre_conseille(&self) -> Vec<String> {
+        let due = |f: &dyn Fn(&RemRow) -> bool| self.a_deposer.iter().any(|e| f(e.row));
+        let mut steps = Vec::new();
+        if due(&|r| fold_key(&r.chapitre).contains("maturite technique")) {
+            steps.push("déposer d'abord le chapitre « Prérequis maturité technique » : sa validation donne l'autorisation d'accès aux environnements de test, à présenter au CNDA pour démarrer les tests".to_owned());
+        }
+        if due(&|r| r.source == Source::EdcPsc && derogable(r)) {
+            steps.push("obtenir les habilitations EDC PSC « Éditeur de logiciel utilisateur » et « Éditeur de Proxy e-santé » : l'homologation CNDA les exige".to_owned());
+        }
+        if due(&|r| r.source == Source::Cnda) {
+            steps.push("demander au plus tôt les homologations CNDA, une par NIL : la délivrance peut prendre de 6 à 10 semaines".to_owned());
+        }
+        if !steps.is_empty() {
+            steps.push("déposer les autres chapitres au fil de l'eau, chacun soumis une fois complet, avant la Date 2".to_owned());
+        }
+        steps
+    }
+
     /// Document identifiers, as FORMATS.md writes them.
     pub fn documents(&self) -> Vec<&'static str> {
         if self.attestation.is_empty() {

@@ -604,6 +604,14 @@ pub fn text(o: &Outcome<'_>) -> String {
         o.masquees.len()
     );
 
+    let ordre = o.ordre_conseille();
+    if !ordre.is_empty() {
+        let _ = writeln!(t, "\nOrdre conseillé :");
+        for (i, step) in ordre.iter().enumerate() {
+            let _ = writeln!(t, "  {}. {step}", i + 1);
+        }
+    }
+
     let mut chapters: Vec<&str> = Vec::new();
     for row in o
         .a_deposer

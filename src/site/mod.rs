@@ -1649,6 +1649,7 @@ impl<'a> Plan<'a> {
                 .map(|e| french::date(e.reference.date()))
                 .unwrap_or_default(),
             alertes: o.alertes.clone(),
+            ordre: o.ordre_conseille(),
         };
         let document_error = |message: String| Diagnostic::error(Location::file(&c.file), message);
         let texts = self.row_texts.get(&o.dispositif.code);

@@ -512,6 +512,8 @@ pub struct CandidatureView {
     pub reference: String,
     /// Alerts.
     pub alertes: Vec<String>,
+    /// The advised order of work.
+    pub ordre: Vec<String>,
 }
 
 /// A component of the solution.
