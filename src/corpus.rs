@@ -208,7 +208,7 @@ pub fn generate(dir: &Path, spec: &Spec) -> io::Result<()> {
             String::new()
         };
         let yaml = format!(
-            "id: cand-{n:05}\ndispositif: {disp}\nprofils: [{profils}]\nediteur:\n  raison_sociale: Éditeur {n} SAS\n  siret: \"79045612300013\"\n  nie: E{n:05}\n  adresse: {n} rue de la Santé, 75013 Paris\n  representant_legal: {{ civilite: Mme, prenom: Claire, nom: Martin, qualite: Présidente }}\nsolution:\n  nom: Solution {r}\n  version: \"2.{n}\"\n  composant_principal: CORE-{r:02}\n{new_component}noms_commerciaux:\n  - {{ nom: Solution {r}, nil: L{n:05}1, version: \"2.{n}\" }}\n  - {{ nom: Solution {r} Pro, nil: L{n:05}2, version: \"2.{n}\" }}\nheritage: [{heritage}]\nequivalence: NRU-V2-{r:02}-0001\nsignature: {{ lieu: Paris, date: 2026-09-30 }}\n",
+            "id: cand-{n:05}\ndispositif: {disp}\nprofils: [{profils}]\nediteur:\n  raison_sociale: Éditeur {n} SAS\n  siret: \"79045612300013\"\n  nie: E{n:05}\n  adresse: {n} rue de la Santé, 75013 Paris\n  representant_legal: {{ civilite: Mme, prenom: Claire, nom: Martin, qualite: Présidente }}\nsolution:\n  nom: Solution {r}\n  version: \"2.{n}\"\n  composant_principal: CORE-{r:02}\n{new_component}noms_commerciaux:\n  - {{ nom: Solution {r}, nil: L{n:05}1, version: \"2.{n}\" }}\n  - {{ nom: Solution {r} Pro, nil: L{n:05}2, version: \"2.{n}\" }}\nheritage: [{heritage}]\nequivalence: NRU-V2-{r:02}-0001\nedc_psc: {{ nru_lps: EDC-{n:05}, nru_proxy: EDC-{n:05} }}\nversions_obsoletes: []\nsignature: {{ lieu: Paris, date: 2026-09-30 }}\n",
             disp = code(i),
             r = root + 1,
         );

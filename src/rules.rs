@@ -151,6 +151,9 @@ pub struct Echeances {
 /// test, test d'intrusion…): offering a derogation that the ANS refuses
 /// would leave the dossier short.
 pub fn derogable(row: &RemRow) -> bool {
+    if !matches!(row.source, Source::Cnda | Source::EdcPsc) {
+        return false;
+    }
     let text = fold_key(&row.preuve);
     let excluded = text.contains("autorisation") || text.contains("intrusion");
     match row.source {
@@ -259,7 +262,13 @@ impl Outcome<'_> {
     pub fn ordre_conseille(&self) -> Vec<String> {
         let due = |f: &dyn Fn(&RemRow) -> bool| self.a_deposer.iter().any(|e| f(e.row));
         let mut steps = Vec::new();
-        if due(&|r| fold_key(&r.chapitre).contains("maturite technique")) {
+        let maturity: Vec<&str> = self
+            .rem
+            .chapters()
+            .into_iter()
+            .filter(|ch| fold_key(ch).contains("maturite technique"))
+            .collect();
+        if due(&|r| maturity.contains(&r.chapitre.as_str())) {
             steps.push("déposer d'abord le chapitre « Prérequis maturité technique » : sa validation donne l'autorisation d'accès aux environnements de test, à présenter au CNDA pour démarrer les tests".to_owned());
         }
         if due(&|r| r.source == Source::EdcPsc && derogable(r)) {

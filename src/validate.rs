@@ -426,72 +426,85 @@ fn multiple_candidatures(project: &Project, diags: &mut Diagnostics) {
             .map(|p| fold_key(p.as_str()))
             .collect()
     };
-    let mut seen: Vec<&Candidature> = Vec::new();
+    // Grouped by dispositif and folded composant principal: only the
+    // candidatures of one group are compared (2,000 candidatures of a
+    // national corpus are not 2 million comparisons).
+    type Group<'p> = (Vec<&'p Candidature>, Vec<&'p crate::model::Referencement>);
+    let mut groups: BTreeMap<(String, String), Group<'_>> = BTreeMap::new();
     for c in &project.candidatures {
-        let profiles = profile_set(&c.profils);
-        let composant = fold_key(&c.solution.composant_principal);
-        let others = seen
-            .iter()
-            .filter(|o| {
-                o.dispositif == c.dispositif
-                    && fold_key(&o.solution.composant_principal) == composant
-            })
-            .map(|o| {
+        let key = (
+            c.dispositif.to_string(),
+            fold_key(&c.solution.composant_principal),
+        );
+        groups.entry(key).or_default().0.push(c);
+    }
+    for r in &project.registry.referencements {
+        let key = (r.dispositif.to_string(), fold_key(&r.composant_principal));
+        if matches!(
+            r.statut,
+            crate::model::Statut::Reference | crate::model::Statut::EnCours
+        ) {
+            if let Some(group) = groups.get_mut(&key) {
+                group.1.push(r);
+            }
+        }
+    }
+    for (candidatures, registered) in groups.values() {
+        for (i, c) in candidatures.iter().enumerate() {
+            let profiles = profile_set(&c.profils);
+            let others = candidatures[..i].iter().map(|o| {
                 (
                     format!("la candidature « {} »", o.id),
                     profile_set(&o.profils) == profiles,
                     o.solution.version == c.solution.version,
                 )
             });
-        let registered = project
-            .registry
-            .referencements
-            .iter()
-            .filter(|r| {
-                r.dispositif == c.dispositif
-                    && matches!(
-                        r.statut,
-                        crate::model::Statut::Reference | crate::model::Statut::EnCours
-                    )
-                    && fold_key(&r.composant_principal) == composant
-            })
-            .map(|r| {
+            let referenced = registered.iter().map(|r| {
                 (
                     format!("le référencement {} ({}, {})", r.nru, r.solution, r.statut),
                     profile_set(&r.profils) == profiles,
                     r.version == c.solution.version,
                 )
             });
-        for (other, same_profiles, same_version) in others.chain(registered).collect::<Vec<_>>() {
-            let what = format!(
-                "« {} » et {other} : même dispositif {}, même composant principal « {} »",
-                c.id, c.dispositif, c.solution.composant_principal
-            );
-            match (same_profiles, same_version) {
-                (true, true) => diags.push(
-                    Diagnostic::error(
-                        c.locate("dispositif"),
-                        format!(
-                            "{what}, mêmes profils et même version {} (R8)",
-                            c.solution.version
-                        ),
-                    )
-                    .with_hint(format!("changez les profils ou la version : {SEED}")),
-                ),
-                (true, false) => diags.push(Diagnostic::warning(
-                    c.locate("profils"),
-                    format!("{what} et mêmes profils (versions différentes) : {SEED} (R8)"),
-                )),
-                (false, true) => diags.push(Diagnostic::warning(
-                    c.locate("solution.version"),
-                    format!(
-                        "{what} et même version {} (profils différents) : {SEED} (R8)",
-                        c.solution.version
+            // Every error; one warning per candidature (the first pair), not
+            // one per pair: a warning is a hint, not an inventory.
+            let mut warned = false;
+            for (other, same_profiles, same_version) in others.chain(referenced) {
+                let what = format!(
+                    "« {} » et {other} : même dispositif {}, même composant principal « {} »",
+                    c.id, c.dispositif, c.solution.composant_principal
+                );
+                match (same_profiles, same_version) {
+                    (true, true) => diags.push(
+                        Diagnostic::error(
+                            c.locate("dispositif"),
+                            format!(
+                                "{what}, mêmes profils et même version {} (R8)",
+                                c.solution.version
+                            ),
+                        )
+                        .with_hint(format!("changez les profils ou la version : {SEED}")),
                     ),
-                )),
-                (false, false) => {}
+                    (true, false) if !warned => {
+                        warned = true;
+                        diags.push(Diagnostic::warning(
+                            c.locate("profils"),
+                            format!("{what} et mêmes profils (versions différentes) : {SEED} (R8)"),
+                        ));
+                    }
+                    (false, true) if !warned => {
+                        warned = true;
+                        diags.push(Diagnostic::warning(
+                            c.locate("solution.version"),
+                            format!(
+                                "{what} et même version {} (profils différents) : {SEED} (R8)",
+                                c.solution.version
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
             }
         }
-        seen.push(c);
     }
 }

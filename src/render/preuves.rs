@@ -345,6 +345,8 @@ pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
     );
     out.push_str(",\n");
     let mut scratch = String::new();
+    // Motifs repeat across entries (one component, one root): explain each once.
+    let mut explained: Vec<(&Motif, Option<String>)> = Vec::new();
     out.push_str("  \"a_deposer\": [");
     for (i, e) in o.a_deposer.iter().enumerate() {
         out.push_str(if i > 0 { ",\n" } else { "\n" });
@@ -357,9 +359,16 @@ pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
         scratch.clear();
         let _ = write!(scratch, "{}", e.motif);
         field(&mut out, 6, "motif", &scratch);
-        if let Some(why) = explanation(o, &e.motif) {
+        let why = match explained.iter().position(|(m, _)| **m == e.motif) {
+            Some(i) => i,
+            None => {
+                explained.push((&e.motif, explanation(o, &e.motif)));
+                explained.len() - 1
+            }
+        };
+        if let Some(why) = &explained[why].1 {
             out.push_str(",\n");
-            field(&mut out, 6, "explication", &why);
+            field(&mut out, 6, "explication", why);
         }
         if let Some(d) = o.echeances.and_then(|x| x.derogation(e.row)) {
             scratch.clear();

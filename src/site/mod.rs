@@ -1467,11 +1467,22 @@ impl<'a> Plan<'a> {
                     .iter()
                     .filter(|e| e.row.chapitre == ch.title)
                     .collect();
-                let motifs: Vec<Option<String>> = entries
+                // Motifs repeat (one component, one root): explain each once.
+                let mut explained: Vec<(&crate::rules::Motif, String)> = Vec::new();
+                for e in &entries {
+                    if e.motif != crate::rules::Motif::Nominal
+                        && !explained.iter().any(|(m, _)| **m == e.motif)
+                    {
+                        explained.push((&e.motif, e.motif.explain(c, o.racine)));
+                    }
+                }
+                let motifs: Vec<Option<&str>> = entries
                     .iter()
                     .map(|e| {
-                        (e.motif != crate::rules::Motif::Nominal)
-                            .then(|| e.motif.explain(c, o.racine))
+                        explained
+                            .iter()
+                            .find(|(m, _)| **m == e.motif)
+                            .map(|(_, s)| s.as_str())
                     })
                     .collect();
                 // Proof texts are rendered once per REM; render the others here.
@@ -1495,7 +1506,7 @@ impl<'a> Plan<'a> {
                             .map_or("", String::as_str),
                         source: e.row.source.as_str(),
                         nil: e.nil,
-                        motif: motif.as_deref(),
+                        motif: *motif,
                         derogation: o
                             .echeances
                             .and_then(|d| d.derogation(e.row))
