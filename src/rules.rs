@@ -151,19 +151,24 @@ pub struct Echeances {
 /// test, test d'intrusion…): offering a derogation that the ANS refuses
 /// would leave the dossier short.
 pub fn derogable(row: &RemRow) -> bool {
-    if !matches!(row.source, Source::Cnda | Source::EdcPsc) {
-        return false;
-    }
-    let text = fold_key(&row.preuve);
-    let excluded = text.contains("autorisation") || text.contains("intrusion");
+    // Every checklist asks this of every guichet row three times (JSON, CSV,
+    // page): compare bytes, ignoring ASCII case, without folding the text.
+    let has = |needle: &str| {
+        let (hay, needle) = (row.preuve.as_bytes(), needle.as_bytes());
+        hay.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    let excluded = || has("autorisation") || has("intrusion");
     match row.source {
         Source::Cnda => {
-            !excluded
-                && (text.contains("homolog")
-                    || text.contains("conformite")
-                    || text.contains("agrement"))
+            (has("homolog")
+                || has("conformit")
+                || has("agrément")
+                || has("agrement")
+                || has("AGRÉMENT"))
+                && !excluded()
         }
-        Source::EdcPsc => !excluded && text.contains("habilitation"),
+        Source::EdcPsc => has("habilitation") && !excluded(),
         _ => false,
     }
 }
