@@ -1525,9 +1525,9 @@ impl<'a> Plan<'a> {
             .collect();
         // One row per requirement (its proofs share the reason), not per proof.
         let mut masked: Vec<checklist::MaskedRow<'_>> = Vec::new();
-        let mut last: Option<(&str, &Mask)> = None;
+        let mut last: Option<(&str, &Mask, &Vec<&str>)> = None;
         for m in &o.masquees {
-            let key = (m.row.exigence_id.as_str(), &m.mask);
+            let key = (m.row.exigence_id.as_str(), &m.mask, &m.nils);
             let link = checklist::Anchor {
                 text: &m.row.preuve_id,
                 anchor: anchor_in(guide_of_code, &m.row.preuve_id),
@@ -1546,10 +1546,18 @@ impl<'a> Plan<'a> {
                 },
                 proofs: vec![link],
                 chapitre: &m.row.chapitre,
-                reason: match &m.mask {
-                    Mask::Heritage(nru) => format!("héritage ({nru})"),
-                    Mask::Equivalence { nru, .. } => format!("équivalence ({nru})"),
-                    Mask::HorsEdcPsc => "profil hors EDC PSC".to_owned(),
+                reason: {
+                    let why = match &m.mask {
+                        Mask::Heritage(nru) => format!("héritage ({nru})"),
+                        Mask::Equivalence { nru, .. } => format!("équivalence ({nru})"),
+                        Mask::HorsEdcPsc => "profil hors EDC PSC".to_owned(),
+                    };
+                    // R5b: a homologation is spared only for these NILs.
+                    if m.nils.is_empty() {
+                        why
+                    } else {
+                        format!("{why} — homologation CNDA du NIL {}", m.nils.join(", "))
+                    }
                 },
                 common: match &m.mask {
                     Mask::Equivalence {
