@@ -991,3 +991,41 @@ fn date_alerts(e: &Echeances, root: bool, alertes: &mut Vec<String>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> NaiveDateTime {
+        crate::ingest::parse_datetime(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn paris_is_utc_plus_one_in_winter_and_plus_two_in_summer() {
+        // 2027: summer time from 28 March 01:00 UTC to 31 October 01:00 UTC.
+        assert_eq!(
+            paris_wall_clock(utc("2027-01-15T11:00")),
+            utc("2027-01-15T12:00")
+        );
+        assert_eq!(
+            paris_wall_clock(utc("2027-03-28T00:59")),
+            utc("2027-03-28T01:59")
+        );
+        assert_eq!(
+            paris_wall_clock(utc("2027-03-28T01:00")),
+            utc("2027-03-28T03:00")
+        );
+        assert_eq!(
+            paris_wall_clock(utc("2027-10-01T10:00")),
+            utc("2027-10-01T12:00")
+        );
+        assert_eq!(
+            paris_wall_clock(utc("2027-10-31T00:59")),
+            utc("2027-10-31T02:59")
+        );
+        assert_eq!(
+            paris_wall_clock(utc("2027-10-31T01:00")),
+            utc("2027-10-31T02:00")
+        );
+    }
+}
