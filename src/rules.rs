@@ -422,11 +422,7 @@ pub fn evaluate<'a>(
     let covered_by =
         |profile: &Profile, r: &Referencement| profile.is_general() || r.profils.contains(profile);
 
-    let optional: Vec<&Profile> = c.profils.iter().filter(|p| !p.is_general()).collect();
-    let exempt = !optional.is_empty()
-        && optional
-            .iter()
-            .all(|p| dispositif.profils_hors_edc_psc.contains(p));
+    let exempt = exempt_from_edc_psc(c, dispositif);
 
     let mut a_deposer: Vec<Entry<'a>> = Vec::new();
     let mut masquees: Vec<Masked<'a>> = Vec::new();
@@ -634,6 +630,12 @@ pub fn evaluate<'a>(
     })
 }
 
+/// R6: at least one optional profile, all of them exempt from EDC PSC.
+fn exempt_from_edc_psc(c: &Candidature, dispositif: &Dispositif) -> bool {
+    let mut optional = c.profils.iter().filter(|p| !p.is_general()).peekable();
+    optional.peek().is_some() && optional.all(|p| dispositif.profils_hors_edc_psc.contains(p))
+}
+
 /// R5b: the masking référencement covered this NIL at this version.
 fn cnda_covered(nom: &crate::model::NomCommercial, by: &Referencement) -> bool {
     by.nils.iter().any(|n| n == &nom.nil) && nom.version == by.version
@@ -660,11 +662,7 @@ pub fn eligibility_warnings(c: &Candidature, project: &Project) -> Vec<Diagnosti
     let Some(dispositif) = project.catalogue.get(c.dispositif.as_str()) else {
         return Vec::new();
     };
-    let optional: Vec<&Profile> = c.profils.iter().filter(|p| !p.is_general()).collect();
-    let exempt = !optional.is_empty()
-        && optional
-            .iter()
-            .all(|p| dispositif.profils_hors_edc_psc.contains(p));
+    let exempt = exempt_from_edc_psc(c, dispositif);
     let has_previous = c.equivalence.is_some() || !c.heritage.is_empty();
     let mut warnings = Vec::new();
     if !exempt {

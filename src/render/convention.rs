@@ -76,6 +76,16 @@ pub struct PartieView {
     pub role: Option<String>,
 }
 
+impl PartieView {
+    fn new(raison_sociale: &str, siret: Option<&crate::model::Siret>, role: Option<&str>) -> Self {
+        PartieView {
+            raison_sociale: md(raison_sociale),
+            siret: siret.map(|s| super::attestation::siret(s.as_str())),
+            role: role.map(md),
+        }
+    }
+}
+
 /// A dispositif.
 #[derive(Debug, Serialize)]
 pub struct DispositifView {
@@ -242,26 +252,12 @@ pub fn view(o: &Outcome<'_>, date: NaiveDate) -> ConventionView {
         groupement: c
             .groupement
             .iter()
-            .map(|m| PartieView {
-                raison_sociale: md(&m.raison_sociale),
-                siret: m
-                    .siret
-                    .as_ref()
-                    .map(|s| super::attestation::siret(s.as_str())),
-                role: m.role.as_deref().map(md),
-            })
+            .map(|m| PartieView::new(&m.raison_sociale, m.siret.as_ref(), m.role.as_deref()))
             .collect(),
         distributeurs: c
             .distributeurs
             .iter()
-            .map(|d| PartieView {
-                raison_sociale: md(&d.raison_sociale),
-                siret: d
-                    .siret
-                    .as_ref()
-                    .map(|s| super::attestation::siret(s.as_str())),
-                role: None,
-            })
+            .map(|d| PartieView::new(&d.raison_sociale, d.siret.as_ref(), None))
             .collect(),
         versions_obsoletes: c.versions_obsoletes.as_ref().map(|list| {
             list.iter()
