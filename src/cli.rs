@@ -217,6 +217,7 @@ fn check(args: &Args) -> u8 {
         inventory(&checked.project),
         checked.diagnostics.summary()
     ));
+    out(&inferred_sources(&checked.project));
     if checked.diagnostics.has_errors() {
         exit::INVALID
     } else {
@@ -721,6 +722,44 @@ fn preuves(args: &Args, arg: &str, format: Format, date: Option<&str>) -> u8 {
         }
         exit::OK
     })
+}
+
+/// What `check` says of the guichets it inferred from proof texts (REMs
+/// without `Source`): one line per REM release, nothing when none was.
+pub fn inferred_sources(project: &Project) -> String {
+    use crate::model::Source;
+    let mut lines = String::new();
+    let mut total = 0;
+    for rem in project.rems.values().flatten() {
+        let mut counts = Vec::new();
+        for source in [Source::Cnda, Source::EdcPsc, Source::Gazelle, Source::Motco2] {
+            let n = rem
+                .rows
+                .iter()
+                .filter(|r| r.source_inferred && r.source == source)
+                .count();
+            if n > 0 {
+                counts.push(format!("{n} {source}"));
+                total += n;
+            }
+        }
+        if !counts.is_empty() {
+            lines.push_str(&format!(
+                "  {} {} ({}) : {}\n",
+                rem.dispositif,
+                rem.version,
+                rem.file,
+                counts.join(", ")
+            ));
+        }
+    }
+    if total == 0 {
+        return String::new();
+    }
+    format!(
+        "{total} source{s} de preuve déduite{s} du texte (Source non renseignée ; motifs dans docs/formats.md) :\n{lines}",
+        s = if total > 1 { "s" } else { "" }
+    )
 }
 
 /// "6 dispositifs, 7 publications de REM (1 234 preuves), …" — what was read.

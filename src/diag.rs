@@ -34,6 +34,9 @@ pub struct Location {
     pub line: u32,
     /// 1-based column, 0 when the whole line is meant.
     pub column: u32,
+    /// The worksheet, for a cell of a workbook: then the position renders
+    /// as a spreadsheet reference, `2.0.xlsx:Exigences!M17`.
+    pub sheet: Option<Arc<str>>,
 }
 
 impl Location {
@@ -43,6 +46,15 @@ impl Location {
             file: Arc::clone(file),
             line,
             column,
+            sheet: None,
+        }
+    }
+
+    /// Cell `line`, `column` of worksheet `sheet` in workbook `file`.
+    pub fn in_sheet(file: &Arc<str>, sheet: &Arc<str>, line: u32, column: u32) -> Self {
+        Location {
+            sheet: Some(Arc::clone(sheet)),
+            ..Location::new(file, line, column)
         }
     }
 
@@ -54,6 +66,16 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let (Some(sheet), true) = (&self.sheet, self.line > 0) {
+            // What a spreadsheet user types in the name box: `Exigences!M17`.
+            write!(f, "{}:{sheet}!", self.file)?;
+            if self.column > 0 {
+                f.write_str(&column_letters(self.column))?;
+            } else {
+                f.write_str("A")?;
+            }
+            return write!(f, "{}", self.line);
+        }
         // Editors and CI annotators expect three fields; a file-level
         // diagnostic points at its first character.
         write!(
@@ -64,6 +86,18 @@ impl fmt::Display for Location {
             self.column.max(1)
         )
     }
+}
+
+/// A 1-based column number as a spreadsheet writes it: 1 → `A`, 27 → `AA`.
+pub fn column_letters(column: u32) -> String {
+    let mut n = column;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
 }
 
 /// One message about the user's input.
@@ -248,6 +282,25 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "data/dsr.csv:3:7: error: colonne « Code » absente\n  = aide : ajoutez-la"
+        );
+    }
+
+    #[test]
+    fn workbook_cells_render_as_spreadsheet_references() {
+        let file: Arc<str> = Arc::from("2.0.xlsx");
+        let sheet: Arc<str> = Arc::from("Exigences");
+        assert_eq!(
+            Location::in_sheet(&file, &sheet, 17, 13).to_string(),
+            "2.0.xlsx:Exigences!M17"
+        );
+        assert_eq!(
+            Location::in_sheet(&file, &sheet, 2, 34).to_string(),
+            "2.0.xlsx:Exigences!AH2"
+        );
+        assert_eq!(Location::in_sheet(&file, &sheet, 0, 0).to_string(), "2.0.xlsx:1:1");
+        assert_eq!(
+            [1, 26, 27, 52, 53, 702, 703].map(column_letters),
+            ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
         );
     }
 

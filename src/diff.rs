@@ -501,6 +501,10 @@ mod tests {
             criticite: None,
             ordre: None,
             source: Source::Convergence,
+            source_inferred: false,
+            nature: None,
+            statut_publication: None,
+            va_n_1: None,
             location: crate::diag::Location::new(&std::sync::Arc::from("x"), 1, 1),
             profil_location: crate::diag::Location::new(&std::sync::Arc::from("x"), 1, 1),
         }

@@ -446,13 +446,18 @@ pub fn evaluate<'a>(
             });
         }
     };
+    let mut inferred_edc_psc_due = 0usize;
     for row in &rem.rows {
         // R1
         if !(row.profil.is_general() || c.profils.contains(&row.profil)) {
             continue;
         }
-        // R6
-        if exempt && row.source == Source::EdcPsc {
+        // R6. A source inferred from the text is not the REM's word: it
+        // never spares a proof (first law), the row stays due below.
+        if exempt && row.source == Source::EdcPsc && row.source_inferred {
+            inferred_edc_psc_due += 1;
+        }
+        if exempt && row.source == Source::EdcPsc && !row.source_inferred {
             masquees.push(Masked {
                 row,
                 mask: Mask::HorsEdcPsc,
@@ -561,6 +566,12 @@ pub fn evaluate<'a>(
                 root.nru, root.solution, root.nru
             )),
         }
+    }
+    if inferred_edc_psc_due > 0 {
+        alertes.push(format!(
+            "{inferred_edc_psc_due} preuve(s) semblent être des habilitations EDC PSC d'après leur texte, mais le REM {} ne le déclare pas (colonne « Source ») : elles restent à déposer, les profils hors EDC PSC n'en sont dispensés que pour une source déclarée ; demandez confirmation à l'ANS",
+            rem.version
+        ));
     }
     if c.versions_obsoletes.is_none() {
         alertes.push("versions obsolètes non déclarées (« versions_obsoletes ») : le formulaire d'éligibilité demande les versions techniques ayant fait l'objet d'une information publique d'arrêt de maintenance ou de commercialisation, ou d'indiquer qu'aucune n'est concernée (versions_obsoletes: [])".to_owned());

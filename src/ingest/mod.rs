@@ -11,6 +11,7 @@ mod dsr;
 mod equivalences;
 mod registry;
 pub mod rem;
+pub mod squash;
 pub mod table;
 
 use std::collections::{BTreeMap, BTreeSet};

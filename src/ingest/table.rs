@@ -42,12 +42,17 @@ pub struct Table {
     pub headers: Vec<Cell>,
     /// The data rows; rows whose cells are all empty are dropped.
     pub rows: Vec<Row>,
+    /// The worksheet read, for a workbook: positions then render as `Exigences!M17`.
+    pub sheet: Option<Arc<str>>,
 }
 
 impl Table {
     /// A location in this table's file.
     pub fn at(&self, line: u32, column: u32) -> Location {
-        Location::new(&self.file, line, column)
+        match &self.sheet {
+            Some(sheet) => Location::in_sheet(&self.file, sheet, line, column),
+            None => Location::new(&self.file, line, column),
+        }
     }
 
     /// The location of a cell.
@@ -385,6 +390,7 @@ fn into_table(file: &Arc<str>, rows: Vec<Row>) -> Table {
         file: Arc::clone(file),
         headers,
         rows: rows.collect(),
+        sheet: None,
     }
 }
 
@@ -469,7 +475,15 @@ fn read_xlsx(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<T
             return None;
         }
     };
-    let range = match workbook.worksheet_range_at(0) {
+    // The ANS's published REMs keep their rows in sheet `Exigences`, not
+    // always the first one; other workbooks are read from their first sheet.
+    let names = workbook.sheet_names();
+    let index = names
+        .iter()
+        .position(|n| fold_key(n) == "exigences")
+        .unwrap_or(0);
+    let sheet_name: Arc<str> = Arc::from(names.get(index).map_or("", String::as_str));
+    let range = match workbook.worksheet_range_at(index) {
         Some(Ok(range)) => range,
         Some(Err(err)) => {
             diags.error(
@@ -495,7 +509,7 @@ fn read_xlsx(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<T
                 let value = match xlsx_text(data) {
                     Ok(v) => v,
                     Err(message) => {
-                        diags.error(Location::new(file, line, column), message);
+                        diags.error(Location::in_sheet(file, &sheet_name, line, column), message);
                         String::new()
                     }
                 };
@@ -508,7 +522,8 @@ fn read_xlsx(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<T
             .collect();
         rows.push(Row { line, cells });
     }
-    let table = into_table(file, rows);
+    let mut table = into_table(file, rows);
+    table.sheet = Some(sheet_name);
     if table.headers.is_empty() {
         diags.error(
             Location::file(file),

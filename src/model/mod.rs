@@ -20,7 +20,7 @@ pub use candidature::{
 };
 pub use equivalence::EquivalenceIndex;
 pub use types::{
-    CandidatureId, Criticite, DispositifCode, Nru, Perimetre, Profile, Siret, Source, Statut,
+    CandidatureId, Criticite, DispositifCode, Nature, StatutPublication, Nru, Perimetre, Profile, Siret, Source, Statut,
     Vague, Version, GENERAL,
 };
 
@@ -230,6 +230,15 @@ pub struct RemRow {
     pub ordre: Option<i64>,
     /// Where the proof comes from.
     pub source: Source,
+    /// True when `source` was inferred from the proof's text (no `Source`
+    /// stated): shown as such, and never enough to spare a proof (R6).
+    pub source_inferred: bool,
+    /// `Obligatoire` or `Préconisée`, when the REM says.
+    pub nature: Option<Nature>,
+    /// The ANS's label of the requirement against the previous release.
+    pub statut_publication: Option<StatutPublication>,
+    /// The published REM's `VA N-1` column, kept as written.
+    pub va_n_1: Option<String>,
     /// Where the row is.
     #[serde(skip)]
     pub location: Location,
@@ -249,6 +258,8 @@ pub struct Rem {
     pub file: std::sync::Arc<str>,
     /// The rows, sorted by `Ordre` then file order.
     pub rows: Vec<RemRow>,
+    /// The layout the file was written in.
+    pub layout: crate::ingest::rem::Layout,
     /// Requirement IDs of rows rejected for errors (already reported).
     pub rejected_ids: std::collections::BTreeSet<String>,
     /// Requirement ID → index of its first row, built on first use.

@@ -518,6 +518,102 @@ impl fmt::Display for Statut {
     }
 }
 
+/// Whether a requirement must be met (`DOIT`) or is recommended (`PEUT`),
+/// the REM's `Nature de l'exigence`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Nature {
+    /// `Obligatoire`: a "DOIT" requirement (Squash writes `EXIGENCE`).
+    Obligatoire,
+    /// `Préconisée`: a "PEUT" requirement (Squash writes `PRECONISATION`).
+    #[serde(rename = "Préconisée")]
+    Preconisee,
+}
+
+impl Nature {
+    /// `Obligatoire` or `Préconisée`; the words of the ANS's tools
+    /// (`Exigence`, `Préconisation`, `DOIT`, `PEUT`) are accepted.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match fold_key(raw).as_str() {
+            "obligatoire" | "exigence" | "doit" => Ok(Nature::Obligatoire),
+            "preconisee" | "preconisation" | "peut" | "recommandee" => Ok(Nature::Preconisee),
+            _ => Err(format!(
+                "Nature de l'exigence « {raw} » inconnue : « Obligatoire » ou « Préconisée » attendu"
+            )),
+        }
+    }
+
+    /// The nature as the ANS's published REM writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Nature::Obligatoire => "Obligatoire",
+            Nature::Preconisee => "Préconisée",
+        }
+    }
+}
+
+impl fmt::Display for Nature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The ANS's own label of a requirement against the previous release (the
+/// published REM's `Statut publication`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum StatutPublication {
+    /// `Nouvelle`.
+    Nouvelle,
+    /// `Modifiée`.
+    #[serde(rename = "Modifiée")]
+    Modifiee,
+    /// `Inchangée`.
+    #[serde(rename = "Inchangée")]
+    Inchangee,
+    /// `Obsolète`: still listed, no longer required.
+    #[serde(rename = "Obsolète")]
+    Obsolete,
+    /// `En cours d'instruction`.
+    #[serde(rename = "En cours d'instruction")]
+    EnCoursInstruction,
+}
+
+impl StatutPublication {
+    /// A label as the ANS writes it (case, accents, gender and number ignored).
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let key = fold_key(raw).replace('’', "'");
+        let key = key.trim_end_matches('s');
+        match key {
+            "nouvelle" | "nouveau" | "nouvelle exigence" | "ajoutee" => Ok(Self::Nouvelle),
+            "modifiee" | "modifie" => Ok(Self::Modifiee),
+            "inchangee" | "inchange" => Ok(Self::Inchangee),
+            "obsolete" | "supprimee" => Ok(Self::Obsolete),
+            "en cours d'instruction" | "en cour d'instruction" | "en cour" => {
+                Ok(Self::EnCoursInstruction)
+            }
+            _ => Err(format!(
+                "Statut publication « {raw} » inconnu : Nouvelle, Modifiée, Inchangée, Obsolète ou En cours d'instruction attendu"
+            )),
+        }
+    }
+
+    /// The label as the ANS writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Nouvelle => "Nouvelle",
+            Self::Modifiee => "Modifiée",
+            Self::Inchangee => "Inchangée",
+            Self::Obsolete => "Obsolète",
+            Self::EnCoursInstruction => "En cours d'instruction",
+        }
+    }
+}
+
+impl fmt::Display for StatutPublication {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The criticity of a requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Criticite {
