@@ -7,6 +7,7 @@
 //! REMs (`<identifiant>`, `<NOM>`) are not HTML tags: they are kept as text
 //! instead of being dropped by the sanitiser.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -216,9 +217,12 @@ fn finish(events: Vec<Event<'_>>, needs_clean: bool) -> String {
 
 /// A REM cell or a YAML text: Markdown without headings (a heading inside a
 /// requirement would break the page's outline; it becomes a strong paragraph).
+/// The cell's own structure comes first ([`structure`]): each line break
+/// stays a line break, bullet lines are lists, URLs are links.
 pub fn cell_html(text: &str) -> String {
+    let structured = structure(text);
     let mut events: Vec<Event<'_>> = Vec::new();
-    for event in Parser::new_ext(text, options()) {
+    for event in Parser::new_ext(&structured, options()) {
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 events.push(Event::Start(Tag::Paragraph));
@@ -233,6 +237,230 @@ pub fn cell_html(text: &str) -> String {
     }
     let needs_clean = neutralise(&mut events);
     finish(events, needs_clean)
+}
+
+/// The bullet a line of a REM cell starts with, and the item after it:
+/// `•`, `◦`, `▪`, `‣`, `·`, `–`, `-`, `*` and `+`, followed by a space, or
+/// directly by a letter for `•`, `-` and `*` (`-Le système DOIT`, as typed
+/// in the ANS's spreadsheets).
+fn bullet(line: &str) -> Option<&str> {
+    let mut chars = line.chars();
+    let marker = chars.next()?;
+    if !matches!(marker, '•' | '◦' | '▪' | '‣' | '·' | '–' | '-' | '*' | '+') {
+        return None;
+    }
+    let rest = chars.as_str();
+    let item = rest.trim_start_matches([' ', '\u{a0}', '\t']);
+    if item.is_empty() {
+        return None;
+    }
+    if item.len() < rest.len() {
+        // `**gras**` and `--` are not bullets.
+        return (!item.starts_with(marker)).then_some(item);
+    }
+    let first = item.chars().next()?;
+    (matches!(marker, '•' | '-' | '*') && first.is_alphabetic()).then_some(item)
+}
+
+/// Where a `CAS 1 :` sequence starts in `line` (not at its start), if anywhere.
+fn case_break(line: &str) -> Option<usize> {
+    let mut from = 1;
+    while let Some(found) = line.get(from..).and_then(|l| l.find("CAS ")) {
+        let at = from + found;
+        let after = &line[at + 4..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 && after[digits..].trim_start_matches([' ', '\u{a0}']).starts_with(':') {
+            return Some(at);
+        }
+        from = at + 4;
+    }
+    None
+}
+
+/// Splits a line where a line break was lost on the way (the ANS's own
+/// exports glue list items): before a `CAS 2 :` sequence, and after `:` or
+/// `)` directly followed by a capitalised word (`effectuée :Dossier`,
+/// `etc.)Documentation`).
+fn split_glued(line: &str, out: &mut Vec<String>) {
+    let mut current = String::new();
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        current.push(c);
+        if matches!(c, ':' | ')') {
+            let rest = &line[i + c.len_utf8()..];
+            let mut next = rest.chars();
+            if let (Some(a), Some(b)) = (next.next(), next.next()) {
+                if a.is_uppercase() && b.is_lowercase() && !rest.starts_with("//") {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+        }
+    }
+    out.push(current);
+}
+
+/// Wraps bare `http(s)://` URLs in `<…>` so that Markdown makes them links;
+/// URLs already in a link, an autolink or an attribute are left alone.
+fn autolink(line: &str) -> Cow<'_, str> {
+    if !line.contains("http") {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    let mut done = 0;
+    while let Some(found) = rest.find("http") {
+        let at = line.len() - rest.len() + found;
+        let tail = &line[at..];
+        let is_url = tail.starts_with("https://") || tail.starts_with("http://");
+        let before = &line[..at];
+        let quoted = before.ends_with("](")
+            || before.ends_with('<')
+            || before.ends_with('"')
+            || before.ends_with('\'')
+            || before.ends_with('=')
+            || before.ends_with('[');
+        if !is_url || quoted {
+            rest = &tail[4..];
+            continue;
+        }
+        let mut end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\\'))
+            .unwrap_or(tail.len());
+        // Trailing punctuation belongs to the sentence, and so does a
+        // closing parenthesis the URL did not open.
+        loop {
+            let url = &tail[..end];
+            let Some(last) = url.chars().last() else { break };
+            let unbalanced = last == ')' && url.matches('(').count() < url.matches(')').count();
+            if matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | ']') || unbalanced {
+                end -= last.len_utf8();
+            } else {
+                break;
+            }
+        }
+        out.push_str(&line[done..at]);
+        out.push('<');
+        out.push_str(&tail[..end]);
+        out.push('>');
+        done = at + end;
+        rest = &line[done..];
+    }
+    out.push_str(&line[done..]);
+    Cow::Owned(out)
+}
+
+/// A paragraph line must not start a block of its own: `2. Demander` in
+/// the middle of a paragraph, `> 5 %`, `=== `. Its first character is
+/// written escaped by [`escape_block_start`]; [`out_skip`] says how much of
+/// the line that consumed.
+fn escape_block_start(t: &str, out: &mut String) {
+    let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 && digits <= 9 {
+        let after = &t[digits..];
+        if (after.starts_with(". ") || after.starts_with(") ") || after == "." || after == ")")
+            && t.is_char_boundary(digits)
+        {
+            out.push_str(&t[..digits]);
+            out.push('\\');
+        }
+        return;
+    }
+    if t.starts_with(['>', '=', '-', '+']) {
+        out.push('\\');
+    }
+}
+
+fn out_skip(t: &str, heading: bool) -> usize {
+    if heading {
+        return 0;
+    }
+    let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 && digits <= 9 {
+        let after = &t[digits..];
+        if after.starts_with(". ") || after.starts_with(") ") || after == "." || after == ")" {
+            return digits;
+        }
+    }
+    0
+}
+
+/// The Markdown of a REM cell with its structure made explicit, as a
+/// reader of the ANS's PDF sees it: every line break kept (a hard break),
+/// each bullet line a list item, a `CAS 1 :` sequence a paragraph of its
+/// own, bare URLs links. Cells written as Markdown (blank-line paragraphs,
+/// `- ` lists, tables, code) read as before.
+pub fn structure(text: &str) -> Cow<'_, str> {
+    let multiline = text.contains('\n');
+    if !multiline
+        && !text.contains("http")
+        && !text.contains("CAS ")
+        && !text.contains([':', ')'])
+    {
+        return Cow::Borrowed(text);
+    }
+    // Tables and code blocks have their own line structure.
+    if text.contains("```") || text.lines().any(|l| l.trim_start().starts_with('|')) {
+        return Cow::Borrowed(text);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for raw in text.split('\n') {
+        let mut line = raw.trim_end_matches('\r');
+        while let Some(at) = case_break(line) {
+            split_glued(line[..at].trim_end(), &mut lines);
+            lines.push(String::new());
+            line = &line[at..];
+        }
+        split_glued(line, &mut lines);
+    }
+    #[derive(PartialEq, Clone, Copy)]
+    enum Last {
+        Start,
+        Blank,
+        Para,
+        Item,
+        Block,
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut last = Last::Start;
+    for line in &lines {
+        let t = line.trim_matches([' ', '\t', '\u{a0}']);
+        if t.is_empty() {
+            if last != Last::Blank && last != Last::Start {
+                out.push('\n');
+            }
+            last = Last::Blank;
+            continue;
+        }
+        if let Some(item) = bullet(t) {
+            if last == Last::Para || last == Last::Block {
+                out.push('\n');
+            }
+            out.push_str("- ");
+            out.push_str(&autolink(item));
+            out.push('\n');
+            last = Last::Item;
+            continue;
+        }
+        let starts_case = t.starts_with("CAS ") && case_break(&format!(" {t}")) == Some(1);
+        let heading = t.starts_with('#');
+        match last {
+            Last::Item | Last::Block => out.push('\n'),
+            Last::Para if starts_case || heading => out.push('\n'),
+            Last::Para => {
+                // The previous line ends with a hard break.
+                out.pop();
+                out.push_str("\\\n");
+            }
+            Last::Start | Last::Blank => {}
+        }
+        if !heading {
+            escape_block_start(t, &mut out);
+        }
+        out.push_str(&autolink(&t[out_skip(t, heading)..]));
+        out.push('\n');
+        last = if heading { Last::Block } else { Last::Para };
+    }
+    Cow::Owned(out)
 }
 
 /// How a page links: `.md` links are rewritten to the page they become.
@@ -487,6 +715,47 @@ mod tests {
         assert_eq!(
             html,
             "<h2 id=\"etapes\">Étapes</h2>\n<h3 id=\"depot-des-preuves\">Dépôt des preuves</h3>\n<h3 id=\"depot-des-preuves-2\">Dépôt des preuves</h3>\n"
+        );
+    }
+
+    #[test]
+    fn line_breaks_bullets_and_cases_come_out_as_written() {
+        // MSS/CONF.03 of the real MDV-LGC REM, shortened: two lists, each
+        // introduced by its own sentence, and a closing sentence.
+        let html = cell_html(
+            "Le système DOIT utiliser l’une des suites suivantes :\n• 0xC030: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\n• 0xC02F: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\nPour l’échange des clés, le système DOIT utiliser :\n• soit DHE >= 2048bits,\n• soit ECDHE >= 256 bits.\nSi l’Opérateur présente moins, rejeter.",
+        );
+        assert_eq!(
+            html,
+            "<p>Le système DOIT utiliser l’une des suites suivantes :</p>\n<ul>\n<li>0xC030: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384</li>\n<li>0xC02F: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256</li>\n</ul>\n<p>Pour l’échange des clés, le système DOIT utiliser :</p>\n<ul>\n<li>soit DHE &gt;= 2048bits,</li>\n<li>soit ECDHE &gt;= 256 bits.</li>\n</ul>\n<p>Si l’Opérateur présente moins, rejeter.</p>\n"
+        );
+        // SSI/GEN.22: lines, `- ` and `-` items, a URL in parentheses.
+        let html = cell_html(
+            "Pour les LGC : \nLe système DOIT :\n- Soit un VPN ;\n- Soit conforme (https://www.cyberveille-sante.gouv.fr/a_b%C3%A8.pdf). Fin\nPour toute autre solution :\n-Le système DOIT tracer.",
+        );
+        assert_eq!(
+            html,
+            "<p>Pour les LGC :<br>\nLe système DOIT :</p>\n<ul>\n<li>Soit un VPN ;</li>\n<li>Soit conforme (<a href=\"https://www.cyberveille-sante.gouv.fr/a_b%C3%A8.pdf\" rel=\"noopener noreferrer\">https://www.cyberveille-sante.gouv.fr/a_b%C3%A8.pdf</a>). Fin</li>\n</ul>\n<p>Pour toute autre solution :</p>\n<ul>\n<li>Le système DOIT tracer.</li>\n</ul>\n"
+        );
+        // Proof texts whose breaks were lost: `CAS n :` and glued items.
+        let html = cell_html("CAS 1 : une prestation est effectuée :Dossier (DAT, etc.)Documentation utileCAS 2 : Absence de prestation :Attestation sur l'honneur");
+        assert_eq!(
+            html,
+            "<p>CAS 1 : une prestation est effectuée :<br />\nDossier (DAT, etc.)<br />\nDocumentation utile</p>\n<p>CAS 2 : Absence de prestation :<br />\nAttestation sur l'honneur</p>\n"
+        );
+        // Numbered lines in a paragraph stay lines; Markdown cells read as before.
+        assert_eq!(
+            cell_html("Étapes :\n1. Montrer\n2. Demander\n> 5 %"),
+            "<p>Étapes :<br />\n1. Montrer<br />\n2. Demander<br />\n&gt; 5 %</p>\n"
+        );
+        assert_eq!(
+            cell_html("Intro\n\n- un\n- deux\n\nFin **gras**"),
+            "<p>Intro</p>\n<ul>\n<li>un</li>\n<li>deux</li>\n</ul>\n<p>Fin <strong>gras</strong></p>\n"
+        );
+        assert_eq!(cell_html("[lien](https://a.fr) et <https://b.fr>"), "<p><a href=\"https://a.fr\" rel=\"noopener noreferrer\">lien</a> et <a href=\"https://b.fr\" rel=\"noopener noreferrer\">https://b.fr</a></p>\n");
+        assert_eq!(
+            cell_html("Voir https://tests.mssante.fr/show/<identifiant> puis"),
+            "<p>Voir <a href=\"https://tests.mssante.fr/show/\" rel=\"noopener noreferrer\">https://tests.mssante.fr/show/</a>&lt;identifiant&gt; puis</p>\n"
         );
     }
 

@@ -277,7 +277,7 @@ fn an_error_in_a_xlsx_rem_is_located_by_sheet_row_and_column() {
     let (rendered, _) = project.check();
     assert!(
         rendered.contains(
-            "data/rem/MS-DUI/2.1.xlsx:2:1: error: Périmètre « Vague 3 » invalide : « Vague 1 » ou « Vague 2 » attendu\n"
+            "data/rem/MS-DUI/2.1.xlsx:Sheet1!A2: error: Périmètre « Vague 3 » invalide : « Vague 1 » ou « Vague 2 » attendu\n"
         ),
         "{rendered}"
     );
