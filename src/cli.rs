@@ -71,6 +71,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
     },
+    /// Écrit une publication de REM (fichier ou CODE@VERSION) dans l'une des deux dispositions.
+    Export {
+        /// Publication à écrire : fichier REM, ou CODE@VERSION du projet.
+        rem: String,
+        /// Disposition : longue (une ligne par preuve) ou publiée (une ligne par scénario, comme l'ANS publie).
+        #[arg(long, value_enum, default_value_t = LayoutArg::Long)]
+        layout: LayoutArg,
+        /// Fichier à écrire (.xlsx ou .csv).
+        #[arg(short, long, value_name = "FICHIER")]
+        output: PathBuf,
+        /// Encodage d'un fichier .csv.
+        #[arg(long, value_enum, default_value_t = EncodingArg::Utf8)]
+        encodage: EncodingArg,
+    },
     /// Génère un projet de test de grande taille (benchmarks).
     #[command(hide = true)]
     Corpus {
@@ -109,6 +123,26 @@ pub enum Format {
     Json,
     /// One row per entry.
     Csv,
+}
+
+/// Layouts of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// Une ligne par preuve (export Convergence).
+    Long,
+    /// Une ligne par scénario, dix preuves au plus (REM publié par l'ANS).
+    Publiee,
+}
+
+/// CSV encodings of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8 avec BOM.
+    #[value(name = "utf-8")]
+    Utf8,
+    /// Windows-1252, comme Excel en français (caractères absents écrits &#NNNN;).
+    #[value(name = "windows-1252")]
+    Windows1252,
 }
 
 /// Output formats of `diff`.
@@ -167,6 +201,12 @@ fn run(args: &Args) -> u8 {
             output,
         } => convention(args, candidature, output),
         Command::Diff { old, new, format } => diff(args, old, new, *format),
+        Command::Export {
+            rem,
+            layout,
+            output,
+            encodage,
+        } => export(args, rem, *layout, output, *encodage),
         Command::Corpus {
             dir,
             dispositifs,
@@ -697,6 +737,72 @@ fn diff(args: &Args, old: &str, new: &str, format: DiffFormat) -> u8 {
     } else {
         exit::INVALID
     }
+}
+
+fn export(
+    args: &Args,
+    arg: &str,
+    layout: LayoutArg,
+    output: &std::path::Path,
+    encoding: EncodingArg,
+) -> u8 {
+    use crate::render::rem_file;
+    let ext = output
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ext != "xlsx" && ext != "csv" {
+        eprintln!(
+            "error: {} : extension .xlsx ou .csv attendue",
+            output.display()
+        );
+        return exit::USAGE;
+    }
+    let mut project = None;
+    let (_, rem) = match load_release(args, arg, &mut project) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    if !rem.rejected_ids.is_empty() {
+        eprintln!(
+            "error: {arg} : des lignes ont été rejetées (erreurs ci-dessus) : l'export les perdrait, rien n'est écrit"
+        );
+        return exit::INVALID;
+    }
+    let layout = match layout {
+        LayoutArg::Long => crate::ingest::rem::Layout::Long,
+        LayoutArg::Publiee => crate::ingest::rem::Layout::Publiee,
+    };
+    let records = rem_file::records(&rem.rows, layout);
+    let bytes = if ext == "xlsx" {
+        match rem_file::xlsx(&records) {
+            Ok(b) => b,
+            Err(message) => {
+                eprintln!("error: {} : {message}", output.display());
+                return exit::INVALID;
+            }
+        }
+    } else {
+        rem_file::csv(
+            &records,
+            match encoding {
+                EncodingArg::Utf8 => rem_file::Encoding::Utf8,
+                EncodingArg::Windows1252 => rem_file::Encoding::Windows1252,
+            },
+        )
+    };
+    let code = write_output(output, &bytes);
+    if code == exit::OK {
+        eprintln!(
+            "{} : REM {} {} écrit ({} preuves, {} lignes)",
+            output.display(),
+            rem.dispositif,
+            rem.version,
+            rem.rows.len(),
+            records.len() - 1
+        );
+    }
+    code
 }
 
 fn preuves(args: &Args, arg: &str, format: Format, date: Option<&str>) -> u8 {

@@ -3,25 +3,6 @@
 
 use crate::model::{equivalence::PairRow, DispositifCode, RemRow};
 
-/// The columns of a REM, as FORMATS.md names them.
-pub const REM_COLUMNS: [&str; 15] = [
-    "Périmètre",
-    "ID",
-    "Chapitre",
-    "Fonction",
-    "Exigence",
-    "Commentaire",
-    "Profil",
-    "N° scénario",
-    "Scénario de conformité",
-    "N° preuve",
-    "Preuve",
-    "Profil historique",
-    "Criticité",
-    "Ordre",
-    "Source",
-];
-
 fn writer() -> csv::Writer<Vec<u8>> {
     let mut bytes = Vec::with_capacity(64 * 1024);
     bytes.extend_from_slice("\u{feff}".as_bytes());
@@ -37,31 +18,10 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
         .unwrap_or_else(|e| e.into_inner().get_ref().clone())
 }
 
-/// A REM release in the input format: reading it back gives the same rows.
+/// A REM release in the input format (long layout): reading it back gives
+/// the same rows.
 pub fn rem(rows: &[RemRow]) -> Vec<u8> {
-    let mut w = writer();
-    let _ = w.write_record(REM_COLUMNS);
-    for r in rows {
-        let ordre = r.ordre.map(|o| o.to_string()).unwrap_or_default();
-        let _ = w.write_record([
-            r.perimetre.as_str(),
-            &r.exigence_id,
-            &r.chapitre,
-            r.fonction.as_deref().unwrap_or(""),
-            &r.exigence,
-            r.commentaire.as_deref().unwrap_or(""),
-            r.profil.as_str(),
-            &r.scenario_id,
-            &r.scenario,
-            &r.preuve_id,
-            &r.preuve,
-            r.profil_historique.as_deref().unwrap_or(""),
-            r.criticite.map(|c| c.as_str()).unwrap_or(""),
-            &ordre,
-            r.source.as_str(),
-        ]);
-    }
-    finish(w)
+    super::rem_file::csv(&super::rem_file::long(rows), super::rem_file::Encoding::Utf8)
 }
 
 /// The common requirements of two dispositifs: one column per dispositif,

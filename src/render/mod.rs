@@ -9,6 +9,7 @@ pub mod french;
 pub mod markdown;
 pub mod pdf;
 pub mod preuves;
+pub mod rem_file;
 
 use std::sync::Arc;
 
