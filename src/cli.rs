@@ -732,7 +732,11 @@ fn diff(args: &Args, old: &str, new: &str, format: DiffFormat) -> u8 {
             }
         }
     }
-    if d.is_empty() {
+    if !d.not_compared.is_empty() {
+        // Some requirements could not be read: "no change" would be a lie
+        // about them. The partial report is printed, the exit says error.
+        exit::USAGE
+    } else if d.is_empty() {
         exit::OK
     } else {
         exit::INVALID
@@ -838,7 +842,12 @@ pub fn inferred_sources(project: &Project) -> String {
     let mut total = 0;
     for rem in project.rems.values().flatten() {
         let mut counts = Vec::new();
-        for source in [Source::Cnda, Source::EdcPsc, Source::Gazelle, Source::Motco2] {
+        for source in [
+            Source::Cnda,
+            Source::EdcPsc,
+            Source::Gazelle,
+            Source::Motco2,
+        ] {
             let n = rem
                 .rows
                 .iter()

@@ -297,7 +297,10 @@ mod tests {
             Location::in_sheet(&file, &sheet, 2, 34).to_string(),
             "2.0.xlsx:Exigences!AH2"
         );
-        assert_eq!(Location::in_sheet(&file, &sheet, 0, 0).to_string(), "2.0.xlsx:1:1");
+        assert_eq!(
+            Location::in_sheet(&file, &sheet, 0, 0).to_string(),
+            "2.0.xlsx:1:1"
+        );
         assert_eq!(
             [1, 26, 27, 52, 53, 702, 703].map(column_letters),
             ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]

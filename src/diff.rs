@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
-use crate::model::RemRow;
+use crate::model::{RemRow, StatutPublication};
 
 /// One requirement with its scenarios and proofs, as a release states it.
 #[derive(Debug, Clone)]
@@ -151,6 +151,146 @@ pub struct RemDiff {
     /// (reported on standard error): neither added, removed nor modified.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_compared: Vec<String>,
+    /// The ANS's `Statut publication` of the new release against what the
+    /// comparison found, when the new release carries labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statut_publication: Option<StatutReport>,
+}
+
+/// The ANS's labels checked against the comparison.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+pub struct StatutReport {
+    /// Labelled requirements whose label matches what changed.
+    pub concordants: usize,
+    /// Labelled `Obsolète` or `En cours d'instruction`: nothing to check.
+    pub non_verifies: usize,
+    /// Labels that say something else than the texts.
+    pub desaccords: Vec<Desaccord>,
+    /// True when both files carry the same labels and the same texts: the
+    /// same publication in two files, whose labels speak of an earlier
+    /// release, so they are not checked.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub meme_publication: bool,
+    /// Each labelled requirement's label, for the changelog page.
+    #[serde(skip)]
+    pub labels: BTreeMap<String, StatutPublication>,
+}
+
+/// A requirement whose ANS label disagrees with the comparison.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Desaccord {
+    /// Requirement ID (new release).
+    pub id: String,
+    /// The ANS's label.
+    pub ans: &'static str,
+    /// What the comparison found: `nouvelle`, `modifiée`, `renumérotée`,
+    /// `inchangée` (white space only counts as unchanged).
+    pub constat: &'static str,
+    /// The disagreement, in French: « la REM dit Inchangée, le texte a changé (Exigence) ».
+    pub message: String,
+}
+
+/// A requirement's label: the one of all its rows, or `Modifiée` when its
+/// scenario rows are labelled differently (some part of it changed).
+fn requirement_label(r: &Requirement<'_>) -> Option<StatutPublication> {
+    let mut labels = r.rows.iter().filter_map(|row| row.statut_publication);
+    let first = labels.next()?;
+    if labels.all(|l| l == first) {
+        Some(first)
+    } else {
+        Some(StatutPublication::Modifiee)
+    }
+}
+
+/// Checks each labelled requirement of the new release against `d`.
+fn check_labels(
+    d: &RemDiff,
+    old_map: &HashMap<&str, Requirement<'_>>,
+    new_order: &[&str],
+    new_map: &HashMap<&str, Requirement<'_>>,
+) -> Option<StatutReport> {
+    let labels: BTreeMap<String, StatutPublication> = new_order
+        .iter()
+        .filter_map(|id| requirement_label(&new_map[id]).map(|l| ((*id).to_owned(), l)))
+        .collect();
+    if labels.is_empty() {
+        return None;
+    }
+    let mut report = StatutReport::default();
+    let same_labels = new_order.iter().all(|id| {
+        old_map
+            .get(id)
+            .is_some_and(|o| requirement_label(o) == requirement_label(&new_map[id]))
+    });
+    if d.is_empty() && same_labels {
+        report.meme_publication = true;
+        report.labels = labels;
+        return Some(report);
+    }
+    for id in new_order {
+        let Some(&ans) = labels.get(*id) else {
+            continue;
+        };
+        let renamed_from = d
+            .renamed
+            .iter()
+            .find(|r| r.to == *id)
+            .map(|r| r.from.as_str());
+        let modified = d
+            .modified
+            .iter()
+            .find(|m| m.id == *id && !m.whitespace_only);
+        let constat = if d.added.iter().any(|e| e.id == *id) {
+            "nouvelle"
+        } else if renamed_from.is_some() {
+            "renumérotée"
+        } else if modified.is_some() {
+            "modifiée"
+        } else {
+            "inchangée"
+        };
+        let old = &d.old;
+        let why = match (ans, constat) {
+            (StatutPublication::Obsolete | StatutPublication::EnCoursInstruction, _) => {
+                report.non_verifies += 1;
+                continue;
+            }
+            (StatutPublication::Nouvelle, "nouvelle")
+            | (StatutPublication::Modifiee, "modifiée" | "renumérotée")
+            | (StatutPublication::Inchangee, "inchangée") => {
+                report.concordants += 1;
+                continue;
+            }
+            (_, "nouvelle") => format!("l'exigence n'existe pas dans {old}"),
+            (_, "renumérotée") => format!(
+                "l'exigence existait dans {old} sous le numéro {}, même texte",
+                renamed_from.unwrap_or_default()
+            ),
+            (StatutPublication::Nouvelle, "modifiée") => format!(
+                "l'exigence existait déjà dans {old} (modifiée : {})",
+                modified.map(|m| m.fields.join(", ")).unwrap_or_default()
+            ),
+            (_, "modifiée") => format!(
+                "le texte a changé ({})",
+                modified.map(|m| m.fields.join(", ")).unwrap_or_default()
+            ),
+            (StatutPublication::Nouvelle, _) => {
+                format!("l'exigence existait déjà dans {old}, inchangée")
+            }
+            _ if d.modified.iter().any(|m| m.id == *id) => format!(
+                "seuls des espaces ou la mise en forme ont changé depuis {old}, le texte lu est identique"
+            ),
+            _ => format!("aucun changement trouvé depuis {old}"),
+        };
+        report.desaccords.push(Desaccord {
+            id: (*id).to_owned(),
+            ans: ans.as_str(),
+            constat,
+            message: format!("la REM dit {ans}, {why}"),
+        });
+    }
+    report.labels = labels;
+    Some(report)
 }
 
 impl RemDiff {
@@ -302,6 +442,13 @@ fn compare(
         rb.criticite.map_or("", |c| c.as_str()),
         &mut changes,
     );
+    // A layout without the column says nothing: only a stated change counts.
+    if let (Some(x), Some(y)) = (
+        a.rows.iter().find_map(|r| r.nature),
+        b.rows.iter().find_map(|r| r.nature),
+    ) {
+        compare_text("Nature", x.as_str(), y.as_str(), &mut changes);
+    }
     for field in ["Chapitre", "Profil"] {
         if let Some(c) = changes
             .iter()
@@ -476,6 +623,7 @@ pub fn diff(old_label: &str, old: &[RemRow], new_label: &str, new: &[RemRow]) ->
     added.retain(|id| !renamed_to.contains(id));
     result.removed = removed.iter().map(|id| entry(id, &old_map[id])).collect();
     result.added = added.iter().map(|id| entry(id, &new_map[id])).collect();
+    result.statut_publication = check_labels(&result, &old_map, &new_order, &new_map);
     result
 }
 

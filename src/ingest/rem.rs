@@ -92,7 +92,10 @@ impl Layout {
     /// Which layout a header row is in: the published one has `N° preuve 1`.
     fn of(headers: &[super::table::Cell]) -> Layout {
         let wanted = crate::text::fold_key(PUBLISHED_PROOF_HEADERS[0]);
-        if headers.iter().any(|h| crate::text::fold_key(&h.value) == wanted) {
+        if headers
+            .iter()
+            .any(|h| crate::text::fold_key(&h.value) == wanted)
+        {
             Layout::Publiee
         } else {
             Layout::Long
@@ -329,18 +332,13 @@ pub fn parse_rem_as(
             if let Some(first) = proof_lines.get(&n.value) {
                 diags.error(
                     at,
-                    format!(
-                        "N° preuve « {} » en double : déjà utilisé {first}",
-                        n.value
-                    ),
+                    format!("N° preuve « {} » en double : déjà utilisé {first}", n.value),
                 );
             } else {
                 let place = match (&at.sheet, at.line) {
-                    (Some(_), _) => format!(
-                        "en {}{}",
-                        crate::diag::column_letters(at.column),
-                        at.line
-                    ),
+                    (Some(_), _) => {
+                        format!("en {}{}", crate::diag::column_letters(at.column), at.line)
+                    }
                     (None, line) => format!("ligne {line}"),
                 };
                 proof_lines.insert(n.value.clone(), place);
@@ -363,7 +361,9 @@ pub fn parse_rem_as(
         };
         let exigence_text = squash::decode(&exigence.value).into_owned();
         let chapitre = squash::decode(&chapitre.value).into_owned();
-        let fonction = row.get(FONCTION).map(|c| squash::decode(&c.value).into_owned());
+        let fonction = row
+            .get(FONCTION)
+            .map(|c| squash::decode(&c.value).into_owned());
         let commentaire = row
             .get(COMMENTAIRE)
             .map(|c| squash::decode(&c.value).into_owned());

@@ -204,7 +204,10 @@ fn push_text(out: &mut String, chunk: &str) {
         return;
     }
     let chunk = if chunk.contains(['\n', '\t']) {
-        if chunk.trim_matches(|c| c == '\n' || c == '\t' || c == ' ').is_empty() {
+        if chunk
+            .trim_matches(|c| c == '\n' || c == '\t' || c == ' ')
+            .is_empty()
+        {
             return;
         }
         let trimmed = chunk

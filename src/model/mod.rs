@@ -20,8 +20,8 @@ pub use candidature::{
 };
 pub use equivalence::EquivalenceIndex;
 pub use types::{
-    CandidatureId, Criticite, DispositifCode, Nature, StatutPublication, Nru, Perimetre, Profile, Siret, Source, Statut,
-    Vague, Version, GENERAL,
+    CandidatureId, Criticite, DispositifCode, Nature, Nru, Perimetre, Profile, Siret, Source,
+    Statut, StatutPublication, Vague, Version, GENERAL,
 };
 
 use crate::diag::Location;

@@ -21,7 +21,10 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
 /// A REM release in the input format (long layout): reading it back gives
 /// the same rows.
 pub fn rem(rows: &[RemRow]) -> Vec<u8> {
-    super::rem_file::csv(&super::rem_file::long(rows), super::rem_file::Encoding::Utf8)
+    super::rem_file::csv(
+        &super::rem_file::long(rows),
+        super::rem_file::Encoding::Utf8,
+    )
 }
 
 /// The common requirements of two dispositifs: one column per dispositif,

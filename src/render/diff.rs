@@ -48,6 +48,18 @@ pub struct EntryView {
     pub exigence: String,
     /// Link.
     pub url: Option<String>,
+    /// The ANS's label (`Statut publication`) of an added requirement.
+    pub statut_ans: Option<&'static str>,
+}
+
+/// A modified requirement, with the ANS's label.
+#[derive(Debug, Serialize)]
+pub struct ModifiedView<'a> {
+    /// The change.
+    #[serde(flatten)]
+    pub change: &'a crate::diff::Modified,
+    /// The ANS's label (`Statut publication`) in the new release.
+    pub statut_ans: Option<&'static str>,
 }
 
 /// What `diff-body.html` receives under `diff`.
@@ -62,32 +74,55 @@ pub struct DiffView<'a> {
     /// Removed.
     pub removed: Vec<EntryView>,
     /// Modified.
-    pub modified: &'a [crate::diff::Modified],
+    pub modified: Vec<ModifiedView<'a>>,
     /// Renamed.
     pub renamed: &'a [crate::diff::Renamed],
     /// Moved.
     pub moved: &'a [crate::diff::Moved],
     /// Unchanged count.
     pub unchanged: usize,
+    /// The ANS's labels checked against the comparison.
+    pub statut: Option<&'a crate::diff::StatutReport>,
+}
+
+/// The ANS's label of requirement `id` in the new release of `d`.
+pub fn statut_ans(d: &RemDiff, id: &str) -> Option<&'static str> {
+    d.statut_publication
+        .as_ref()
+        .and_then(|s| s.labels.get(id))
+        .map(|l| l.as_str())
 }
 
 /// The view of a diff; `link` gives the URL of a requirement of the new release.
 pub fn view<'a>(d: &'a RemDiff, link: &dyn Fn(&str) -> Option<String>) -> DiffView<'a> {
-    let entry = |e: &crate::diff::Entry, url: Option<String>| EntryView {
+    let entry = |e: &crate::diff::Entry, url: Option<String>, statut_ans| EntryView {
         id: e.id.clone(),
         chapitre: e.chapitre.clone(),
         exigence: e.exigence.clone(),
         url,
+        statut_ans,
     };
     DiffView {
         old: &d.old,
         new: &d.new,
-        added: d.added.iter().map(|e| entry(e, link(&e.id))).collect(),
-        removed: d.removed.iter().map(|e| entry(e, None)).collect(),
-        modified: &d.modified,
+        added: d
+            .added
+            .iter()
+            .map(|e| entry(e, link(&e.id), statut_ans(d, &e.id)))
+            .collect(),
+        removed: d.removed.iter().map(|e| entry(e, None, None)).collect(),
+        modified: d
+            .modified
+            .iter()
+            .map(|m| ModifiedView {
+                change: m,
+                statut_ans: statut_ans(d, &m.id),
+            })
+            .collect(),
         renamed: &d.renamed,
         moved: &d.moved,
         unchanged: d.unchanged,
+        statut: d.statut_publication.as_ref(),
     }
 }
 
@@ -158,6 +193,15 @@ pub fn csv(d: &RemDiff) -> Vec<u8> {
                 ]);
             }
         }
+        for x in d.statut_publication.iter().flat_map(|s| &s.desaccords) {
+            let _ = w.write_record([
+                "statut en désaccord",
+                &x.id,
+                "Statut publication",
+                x.ans,
+                &x.message,
+            ]);
+        }
         let _ = w.flush();
     }
     bytes
@@ -199,11 +243,15 @@ pub fn text(d: &RemDiff, colour: bool) -> String {
         "{bold}REM {} → {}{reset} : {} ajoutée(s), {} supprimée(s), {} modifiée(s), {} renumérotée(s), {} déplacée(s), {} aux espaces près ; {} inchangée(s)",
         d.old, d.new, c.added, c.removed, c.reworded, c.renamed, c.moved, c.whitespace, d.unchanged
     );
+    let ans = |id: &str| statut_ans(d, id).map_or(String::new(), |l| format!("  (ANS : {l})"));
     for e in &d.added {
         let _ = writeln!(
             t,
-            "\n{green}+ {}{reset}  [{}]\n    {}",
-            e.id, e.chapitre, e.exigence
+            "\n{green}+ {}{reset}  [{}]{}\n    {}",
+            e.id,
+            e.chapitre,
+            ans(&e.id),
+            e.exigence
         );
     }
     for e in &d.removed {
@@ -221,7 +269,13 @@ pub fn text(d: &RemDiff, colour: bool) -> String {
         );
     }
     for m in d.modified.iter().filter(|m| !m.whitespace_only) {
-        let _ = writeln!(t, "\n{yellow}~ {}{reset}  {}", m.id, m.fields.join(", "));
+        let _ = writeln!(
+            t,
+            "\n{yellow}~ {}{reset}  {}{}",
+            m.id,
+            m.fields.join(", "),
+            ans(&m.id)
+        );
         for ch in m.changes.iter().filter(|c| !c.whitespace_only) {
             let body = if !ch.words.is_empty() {
                 words(ch, colour)
@@ -234,6 +288,25 @@ pub fn text(d: &RemDiff, colour: bool) -> String {
                 }
             };
             let _ = writeln!(t, "    {} : {body}", ch.field);
+        }
+    }
+    if let Some(s) = &d.statut_publication {
+        if s.meme_publication {
+            let _ = writeln!(
+                t,
+                "\nStatut publication (ANS) : mêmes textes et mêmes statuts des deux côtés, c'est la même publication ; ses statuts portent sur la version précédente et ne sont pas vérifiés ici"
+            );
+        } else {
+            let _ = writeln!(
+                t,
+                "\nStatut publication (ANS) : {} concordant(s), {} en désaccord, {} non vérifié(s) (Obsolète, En cours d'instruction)",
+                s.concordants,
+                s.desaccords.len(),
+                s.non_verifies
+            );
+            for x in &s.desaccords {
+                let _ = writeln!(t, "  {red}!{reset} {} : {}", x.id, x.message);
+            }
         }
     }
     if !d.not_compared.is_empty() {

@@ -269,7 +269,11 @@ fn case_break(line: &str) -> Option<usize> {
         let at = from + found;
         let after = &line[at + 4..];
         let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if digits > 0 && after[digits..].trim_start_matches([' ', '\u{a0}']).starts_with(':') {
+        if digits > 0
+            && after[digits..]
+                .trim_start_matches([' ', '\u{a0}'])
+                .starts_with(':')
+        {
             return Some(at);
         }
         from = at + 4;
@@ -330,7 +334,9 @@ fn autolink(line: &str) -> Cow<'_, str> {
         // closing parenthesis the URL did not open.
         loop {
             let url = &tail[..end];
-            let Some(last) = url.chars().last() else { break };
+            let Some(last) = url.chars().last() else {
+                break;
+            };
             let unbalanced = last == ')' && url.matches('(').count() < url.matches(')').count();
             if matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | ']') || unbalanced {
                 end -= last.len_utf8();
@@ -391,10 +397,7 @@ fn out_skip(t: &str, heading: bool) -> usize {
 /// `- ` lists, tables, code) read as before.
 pub fn structure(text: &str) -> Cow<'_, str> {
     let multiline = text.contains('\n');
-    if !multiline
-        && !text.contains("http")
-        && !text.contains("CAS ")
-        && !text.contains([':', ')'])
+    if !multiline && !text.contains("http") && !text.contains("CAS ") && !text.contains([':', ')'])
     {
         return Cow::Borrowed(text);
     }

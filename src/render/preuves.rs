@@ -48,6 +48,13 @@ pub struct EntryJson<'a> {
     pub perimetre: &'static str,
     /// Guichet.
     pub source: &'static str,
+    /// `true` when the guichet was inferred from the proof's text (the
+    /// REM has no `Source`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub source_deduite: bool,
+    /// `Obligatoire` or `Préconisée`, when the REM says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nature: Option<&'static str>,
     /// NIL, on CNDA-sourced entries.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nil: Option<&'a str>,
@@ -81,6 +88,13 @@ pub struct MaskedJson<'a> {
     pub perimetre: &'static str,
     /// Guichet.
     pub source: &'static str,
+    /// `true` when the guichet was inferred from the proof's text (the
+    /// REM has no `Source`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub source_deduite: bool,
+    /// `Obligatoire` or `Préconisée`, when the REM says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nature: Option<&'static str>,
     /// `heritage:<NRU>`, `equivalence:<NRU>` or `hors-edc-psc`.
     #[serde(serialize_with = "display")]
     pub motif: &'a Mask,
@@ -176,6 +190,8 @@ pub fn json_view<'a>(o: &'a Outcome<'a>) -> PreuvesJson<'a> {
                 profil: e.row.profil.as_str(),
                 perimetre: e.row.perimetre.as_str(),
                 source: e.row.source.as_str(),
+                source_deduite: e.row.source_inferred,
+                nature: e.row.nature.map(|n| n.as_str()),
                 nil: e.nil,
                 motif: &e.motif,
                 explication: explanation(o, &e.motif),
@@ -193,6 +209,8 @@ pub fn json_view<'a>(o: &'a Outcome<'a>) -> PreuvesJson<'a> {
                 profil: m.row.profil.as_str(),
                 perimetre: m.row.perimetre.as_str(),
                 source: m.row.source.as_str(),
+                source_deduite: m.row.source_inferred,
+                nature: m.row.nature.map(|n| n.as_str()),
                 motif: &m.mask,
                 nils: m.nils.clone(),
                 exigence_commune: match &m.mask {
@@ -224,6 +242,8 @@ pub struct RowText {
     json: String,
     /// The fixed fields, `;`-separated and quoted as the csv crate does.
     csv: String,
+    /// The last columns (nature, source inferred), `;`-separated, no line end.
+    csv_tail: String,
 }
 
 impl RowText {
@@ -241,6 +261,13 @@ impl RowText {
             field(&mut json, 6, key, value);
             json.push_str(",\n");
         }
+        if row.source_inferred {
+            json.push_str("      \"source_deduite\": true,\n");
+        }
+        if let Some(n) = row.nature {
+            field(&mut json, 6, "nature", n.as_str());
+            json.push_str(",\n");
+        }
         let mut csv = csv_fields(&[
             &row.preuve_id,
             &row.exigence_id,
@@ -250,7 +277,16 @@ impl RowText {
             row.source.as_str(),
         ]);
         csv.truncate(csv.trim_end_matches("\r\n").len());
-        RowText { json, csv }
+        let mut csv_tail = csv_fields(&[
+            row.nature.map_or("", |n| n.as_str()),
+            if row.source_inferred { "oui" } else { "" },
+        ]);
+        csv_tail.truncate(csv_tail.trim_end_matches("\r\n").len());
+        RowText {
+            json,
+            csv,
+            csv_tail,
+        }
     }
 }
 
@@ -444,7 +480,7 @@ pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
 }
 
 /// The columns of `preuves --format csv`.
-pub const CSV_HEADER: [&str; 11] = [
+pub const CSV_HEADER: [&str; 13] = [
     "Statut",
     "N° preuve",
     "ID",
@@ -456,6 +492,8 @@ pub const CSV_HEADER: [&str; 11] = [
     "Motif",
     "Exigence commune",
     "Preuve dérogatoire jusqu'au",
+    "Nature",
+    "Source déduite",
 ];
 
 /// `preuves --format csv`: one row per entry, to deposit first; `;` and a
@@ -511,10 +549,15 @@ pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
     let mut start = 0;
     for ((status, row), end) in rows.zip(ends) {
         let mut made = None;
+        let text = row_text(texts, row, &mut made);
         out.push_str(status);
-        out.push_str(&row_text(texts, row, &mut made).csv);
+        out.push_str(&text.csv);
         out.push(';');
-        out.push_str(std::str::from_utf8(&rest[start..end]).unwrap_or_default());
+        let record = std::str::from_utf8(&rest[start..end]).unwrap_or_default();
+        out.push_str(record.trim_end_matches("\r\n"));
+        out.push(';');
+        out.push_str(&text.csv_tail);
+        out.push_str("\r\n");
         start = end;
     }
     out.into_bytes()
@@ -659,6 +702,9 @@ pub fn text(o: &Outcome<'_>) -> String {
             }
             if e.motif != crate::rules::Motif::Nominal {
                 let _ = write!(line, " ({})", e.motif);
+            }
+            if e.row.source_inferred {
+                line.push_str(" — source déduite du texte de la preuve");
             }
             let _ = writeln!(t, "{}", line.trim_end());
             let _ = writeln!(

@@ -29,8 +29,7 @@ fn opt(s: Option<&str>) -> String {
 /// The `Source` cell of a row: empty when inferred, or when reading would
 /// find Convergence anyway.
 fn source_cell(r: &RemRow) -> String {
-    if r.source_inferred || (r.source == Source::Convergence && infer_source(&r.preuve).is_none())
-    {
+    if r.source_inferred || (r.source == Source::Convergence && infer_source(&r.preuve).is_none()) {
         String::new()
     } else {
         r.source.as_str().to_owned()
@@ -134,7 +133,9 @@ pub fn published(rows: &[RemRow]) -> Records {
         let first = &rows[i];
         let key = scenario_key(first, with_source);
         let mut j = i + 1;
-        while j < rows.len() && j - i < PUBLISHED_PROOFS && scenario_key(&rows[j], with_source) == key
+        while j < rows.len()
+            && j - i < PUBLISHED_PROOFS
+            && scenario_key(&rows[j], with_source) == key
         {
             j += 1;
         }
@@ -142,9 +143,17 @@ pub fn published(rows: &[RemRow]) -> Records {
             first.perimetre.as_str().to_owned(),
             first.exigence_id.clone(),
             squash::encode(&first.chapitre),
-            first.fonction.as_deref().map(squash::encode).unwrap_or_default(),
+            first
+                .fonction
+                .as_deref()
+                .map(squash::encode)
+                .unwrap_or_default(),
             squash::encode(&first.exigence),
-            first.commentaire.as_deref().map(squash::encode).unwrap_or_default(),
+            first
+                .commentaire
+                .as_deref()
+                .map(squash::encode)
+                .unwrap_or_default(),
             opt(first.nature.map(|n| n.as_str())),
             first.profil.as_str().to_owned(),
             first.scenario_id.clone(),

@@ -58,6 +58,10 @@ pub struct DepositRow<'a> {
     pub text_html: &'a str,
     /// Guichet.
     pub source: &'a str,
+    /// The guichet was inferred from the proof's text (the REM has no `Source`).
+    pub source_inferred: bool,
+    /// Nature of its requirement, for the filter.
+    pub nature: Option<crate::model::Nature>,
     /// NIL (CNDA).
     pub nil: Option<&'a str>,
     /// Why it is asked, in one sentence; `None` for the nominal case.
@@ -72,7 +76,9 @@ pub fn deposit_rows(out: &mut String, guide: &str, rows: &[DepositRow<'_>]) {
     let mut escaped = String::new();
     attr_into(&mut escaped, guide);
     for r in rows {
-        out.push_str("<tr><th scope=\"row\">");
+        out.push_str("<tr data-nature=\"");
+        out.push_str(super::nature_key(r.nature));
+        out.push_str("\"><th scope=\"row\">");
         link(out, &escaped, r.anchor, r.preuve);
         out.push_str("</th><td>");
         out.push_str(r.text_html);
@@ -85,6 +91,9 @@ pub fn deposit_rows(out: &mut String, guide: &str, rows: &[DepositRow<'_>]) {
         }
         out.push_str("</td><td>");
         escape_into(out, r.source);
+        if r.source_inferred {
+            out.push_str(" <small class=\"inferred\">(déduite du texte)</small>");
+        }
         out.push_str("</td><td>");
         if let Some(nil) = r.nil {
             escape_into(out, nil);

@@ -332,6 +332,21 @@ const GUIDE_IDS: &[&str] = &[
     "recherche-resultats",
 ];
 
+/// The nature of a requirement as pages show it; a REM without the column
+/// says nothing, and the pages say so rather than guess.
+pub(crate) fn nature_label(n: Option<crate::model::Nature>) -> &'static str {
+    n.map_or("Non précisée", |n| n.as_str())
+}
+
+/// [`nature_label`], folded, for the filters' `data-nature`.
+pub(crate) fn nature_key(n: Option<crate::model::Nature>) -> &'static str {
+    match n {
+        Some(crate::model::Nature::Obligatoire) => "obligatoire",
+        Some(crate::model::Nature::Preconisee) => "preconisee",
+        None => "non-precisee",
+    }
+}
+
 fn unique(used: &mut BTreeSet<String>, wanted: &str) -> String {
     let mut candidate = wanted.to_owned();
     let mut n = 1;
@@ -870,8 +885,16 @@ impl<'a> Plan<'a> {
         let mut chapters: Vec<ChapterView> = Vec::new();
         let mut profils: Vec<FilterValue> = Vec::new();
         let mut perimetres: BTreeSet<String> = BTreeSet::new();
+        let mut natures: Vec<FilterValue> = Vec::new();
         for (id, rows) in rem.requirements() {
             let first = rows[0];
+            let nature = rows.iter().find_map(|r| r.nature);
+            if !natures.iter().any(|n| n.key == nature_key(nature)) {
+                natures.push(FilterValue {
+                    key: nature_key(nature).to_owned(),
+                    name: nature_label(nature).to_owned(),
+                });
+            }
             let profil_key = crate::text::fold_key(first.profil.as_str());
             if !profils.iter().any(|p| p.key == profil_key) {
                 profils.push(FilterValue {
@@ -899,6 +922,7 @@ impl<'a> Plan<'a> {
                             .unwrap_or_else(|| row.preuve_id.clone()),
                         text_html: markdown::cell_html(&row.preuve),
                         source: row.source.as_str(),
+                        source_inferred: row.source_inferred,
                         profil_historique: row.profil_historique.clone(),
                     });
                 }
@@ -928,6 +952,8 @@ impl<'a> Plan<'a> {
                 profil: first.profil.as_str().to_owned(),
                 profil_key,
                 perimetre: first.perimetre.as_str().to_owned(),
+                nature: nature_label(nature),
+                nature_key: nature_key(nature),
                 criticite: rows
                     .iter()
                     .find_map(|r| r.criticite)
@@ -956,6 +982,7 @@ impl<'a> Plan<'a> {
             proof_count: rem.rows.len(),
             profils,
             perimetres: perimetres.into_iter().collect(),
+            natures,
             chapters,
         }
     }
@@ -1505,6 +1532,8 @@ impl<'a> Plan<'a> {
                             .or(fresh.as_ref())
                             .map_or("", String::as_str),
                         source: e.row.source.as_str(),
+                        source_inferred: e.row.source_inferred,
+                        nature: e.row.nature,
                         nil: e.nil,
                         motif: *motif,
                         derogation: o
@@ -1658,6 +1687,19 @@ impl<'a> Plan<'a> {
             heritage: o.heritage.iter().map(|r| refs(r)).collect(),
             totals,
             chapters,
+            deposit_natures: {
+                let mut natures: Vec<Option<crate::model::Nature>> =
+                    o.a_deposer.iter().map(|e| e.row.nature).collect();
+                natures.sort_by_key(|n| n.map_or(2, |n| n as u8));
+                natures.dedup();
+                natures
+                    .into_iter()
+                    .map(|n| FilterValue {
+                        key: nature_key(n).to_owned(),
+                        name: nature_label(n).to_owned(),
+                    })
+                    .collect()
+            },
             deposit_groups,
             masked_html,
             masked_count: masked.len(),

@@ -217,6 +217,8 @@ pub struct RemView {
     pub profils: Vec<FilterValue>,
     /// Périmètres present, for the filter.
     pub perimetres: Vec<String>,
+    /// Natures present (`Obligatoire`, `Préconisée`, `Non précisée`), for the filter.
+    pub natures: Vec<FilterValue>,
     /// The chapters, in REM order.
     pub chapters: Vec<ChapterView>,
 }
@@ -262,6 +264,10 @@ pub struct RequirementView {
     pub profil_key: String,
     /// Périmètre.
     pub perimetre: String,
+    /// `Obligatoire`, `Préconisée` or `Non précisée`.
+    pub nature: &'static str,
+    /// Nature, folded, for the filter.
+    pub nature_key: &'static str,
     /// Criticité of its first row that has one.
     pub criticite: Option<String>,
     /// Common requirements of other dispositifs.
@@ -305,6 +311,8 @@ pub struct ProofView {
     pub text_html: String,
     /// Guichet.
     pub source: &'static str,
+    /// The guichet was inferred from the text (the REM has no `Source`).
+    pub source_inferred: bool,
     /// Vague 1 profile.
     pub profil_historique: Option<String>,
 }
@@ -499,6 +507,8 @@ pub struct CandidatureView {
     pub chapters: Vec<ChapterCounts>,
     /// Proofs to deposit, by chapter.
     pub deposit_groups: Vec<DepositGroup>,
+    /// Natures of the proofs to deposit, for the filter.
+    pub deposit_natures: Vec<FilterValue>,
     /// Rows of the table of proofs not asked, HTML (empty: none).
     pub masked_html: String,
     /// Number of those rows (templates test this, not the HTML: Tera

@@ -102,37 +102,46 @@
     });
   }
 
-  /* ---- REM filters (guides) ------------------------------------------ */
-  var form = document.querySelector("form.filters");
-  if (form) {
+  /* ---- Filters: REM guides (requirements) and checklists (proofs) ---- */
+  /* Each checkbox group `name` keeps the items whose `data-<name>` is
+     checked; items without the attribute are kept. */
+  Array.prototype.forEach.call(document.querySelectorAll("form.filters"), function (form) {
     form.hidden = false;
-    var reqs = Array.prototype.slice.call(document.querySelectorAll("article.requirement"));
-    var chapters = Array.prototype.slice.call(document.querySelectorAll("section.chapter"));
+    var scope = form.parentNode;
+    var items = Array.prototype.slice.call(scope.querySelectorAll(form.getAttribute("data-items") || "article.requirement"));
+    var groupSel = form.getAttribute("data-groups") || "section.chapter";
+    var groups = Array.prototype.slice.call(scope.querySelectorAll(groupSel));
+    var noun = form.getAttribute("data-noun") || "exigence";
     var out = form.querySelector(".filter-status");
+    var names = [];
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=checkbox]"), function (b) {
+      if (names.indexOf(b.name) < 0) names.push(b.name);
+    });
     var apply = function () {
-      var checked = function (name) {
-        var boxes = form.querySelectorAll("input[name=" + name + "]");
-        if (!boxes.length) return null;
+      var sets = names.map(function (name) {
         var set = {};
-        Array.prototype.forEach.call(boxes, function (b) { if (b.checked) set[b.value] = true; });
-        return set;
-      };
-      var profils = checked("profil");
-      var perims = checked("perimetre");
+        Array.prototype.forEach.call(form.querySelectorAll("input[name=" + name + "]"), function (b) {
+          if (b.checked) set[b.value] = true;
+        });
+        return [name, set];
+      });
       var visible = 0;
-      reqs.forEach(function (r) {
-        var show = (!profils || profils[r.getAttribute("data-profil")]) &&
-                   (!perims || perims[r.getAttribute("data-perimetre")]);
+      items.forEach(function (r) {
+        var show = sets.every(function (ns) {
+          var v = r.getAttribute("data-" + ns[0]);
+          return v === null || ns[1][v];
+        });
         r.hidden = !show;
         if (show) visible++;
       });
-      chapters.forEach(function (c) {
-        c.hidden = !c.querySelector("article.requirement:not([hidden])");
+      groups.forEach(function (g) {
+        g.hidden = !items.some(function (r) { return !r.hidden && g.contains(r); });
       });
-      out.textContent = visible + " exigence" + (visible > 1 ? "s" : "") + " affichée" + (visible > 1 ? "s" : "") + " sur " + reqs.length + ".";
+      var s = visible > 1 ? "s" : "";
+      out.textContent = visible + " " + noun + s + " affichée" + s + " sur " + items.length + ".";
     };
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (ev) { ev.preventDefault(); });
     apply();
-  }
+  });
 })();

@@ -684,11 +684,11 @@ fn preuves_csv_lists_deposits_then_masked() {
     let (code, stdout, _) = preuves(&["ahi", "--format", "csv", "--date", "2026-06-01"]);
     assert_eq!(code, 0);
     let lines: Vec<&str> = stdout.trim_start_matches('\u{feff}').lines().collect();
-    assert_eq!(lines[0], "Statut;N° preuve;ID;Chapitre;Profil;Périmètre;Source;NIL;Motif;Exigence commune;Preuve dérogatoire jusqu'au");
-    assert_eq!(lines[1], "à déposer;DUI.INS.01.01.01;DUI.INS.01;INS;Général;Vague 1;CNDA;L0001;nominal;;2028-03-15T12:00");
+    assert_eq!(lines[0], "Statut;N° preuve;ID;Chapitre;Profil;Périmètre;Source;NIL;Motif;Exigence commune;Preuve dérogatoire jusqu'au;Nature;Source déduite");
+    assert_eq!(lines[1], "à déposer;DUI.INS.01.01.01;DUI.INS.01;INS;Général;Vague 1;CNDA;L0001;nominal;;2028-03-15T12:00;;");
     assert_eq!(
         lines.last().unwrap(),
-        &"masquée;DUI.PSC.01.01.01;DUI.PSC.01;PSC;Général;Vague 2;EDC PSC;;hors-edc-psc;;"
+        &"masquée;DUI.PSC.01.01.01;DUI.PSC.01;PSC;Général;Vague 2;EDC PSC;;hors-edc-psc;;;;"
     );
     assert_eq!(lines.len(), 1 + 7 + 1);
 }
@@ -804,6 +804,8 @@ fn direct_json_and_csv_equal_the_serde_and_csv_crate_output() {
                 &motif,
                 "",
                 &d,
+                e.nature.unwrap_or(""),
+                if e.source_deduite { "oui" } else { "" },
             ])
             .unwrap();
         }
@@ -825,6 +827,8 @@ fn direct_json_and_csv_equal_the_serde_and_csv_crate_output() {
                 &motif,
                 &common,
                 "",
+                m.nature.unwrap_or(""),
+                if m.source_deduite { "oui" } else { "" },
             ])
             .unwrap();
         }
