@@ -74,7 +74,32 @@ try {
     await context.close();
   }
 
-  if (!pages.includes("dispositifs/MS-DUI/index.html")) throw new Error("skip-interactions");
+  // The nature filter (guides and checklists, REMs that state the nature):
+  // unchecking « Préconisée » hides those items and says how many remain.
+  for (const path of pages) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 900 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(url(path));
+    const box = page.locator("input[name=nature][value=preconisee]");
+    if (await box.count()) {
+      const items = await page.getAttribute("form.filters", "data-items") || "article.requirement";
+      const total = await page.locator(items).count();
+      await box.uncheck();
+      const shown = await page.locator(`${items}:visible`).count();
+      const hiddenPreconisee = await page.locator(`${items}[data-nature=preconisee]:visible`).count();
+      const status = await page.textContent(".filter-status");
+      if (!(shown > 0 && shown < total) || hiddenPreconisee !== 0) failures.push(`${path}: nature filter: ${shown} of ${total} shown, ${hiddenPreconisee} préconisées still visible`);
+      if (!status.startsWith(`${shown} `)) failures.push(`${path}: nature filter: status says ${status}`);
+      await page.screenshot({ path: join(shots, path.replaceAll("/", "_").replace(".html", "") + "-nature.png") });
+      report.push(`nature filter: ${path}: ${shown}/${total} after unchecking Préconisée (${status})`);
+    }
+    for (const e of errors) failures.push(`${path}: nature filter: script error: ${e}`);
+    await context.close();
+  }
+
+  if (process.env.SEGURDOC_INTERACTIONS === "0" || !pages.includes("dispositifs/MS-DUI/index.html")) throw new Error("skip-interactions");
   // The search box finds a requirement by its ID and links to its anchor.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

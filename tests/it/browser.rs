@@ -53,4 +53,41 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
         "{stdout}"
     );
     assert!(shots.join("index.png").is_file());
+
+    // A REM in the ANS's published layout: natures, inferred sources, and
+    // the nature filter on the guide and on a checklist.
+    let published = tempfile::tempdir().unwrap();
+    crate::check::copy_tree(
+        &repo.join("tests/fixtures/publiee/projet/data"),
+        &published.path().join("data"),
+    );
+    let out = published.path().join("output");
+    segurdoc::build_project(published.path(), &out, Some("1790000000")).unwrap();
+    let result = Command::new("node")
+        .arg(browser_dir.join("axe.mjs"))
+        .arg(&out)
+        .arg(shots.join("publiee"))
+        .env("CHROMIUM", &chromium)
+        .env(
+            "SEGURDOC_PAGES",
+            "dispositifs/MS-DUI/index.html,candidatures/pa/index.html",
+        )
+        .env("SEGURDOC_INTERACTIONS", "0")
+        .output()
+        .expect("node must be installed");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        result.status.success(),
+        "axe / script failures (published layout):\n{stderr}\n{stdout}"
+    );
+    for page in [
+        "dispositifs/MS-DUI/index.html",
+        "candidatures/pa/index.html",
+    ] {
+        assert!(
+            stdout.contains(&format!("nature filter: {page}: ")),
+            "{stdout}"
+        );
+    }
 }

@@ -7,5 +7,6 @@ mod browser;
 mod check;
 mod diff;
 mod documents;
+mod publiee;
 mod rules;
 mod site;
