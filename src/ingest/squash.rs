@@ -256,10 +256,8 @@ fn html_to_text(s: &str) -> String {
                 ensure_breaks(&mut out, if c { 2 } else { 1 });
             }
             ("tr", _) => ensure_breaks(&mut out, 1),
-            ("td" | "th", false) => {
-                if !out.is_empty() && !out.ends_with('\n') {
-                    out.push_str(" | ");
-                }
+            ("td" | "th", false) if !out.is_empty() && !out.ends_with('\n') => {
+                out.push_str(" | ");
             }
             ("ul", false) => {
                 ensure_breaks(&mut out, 1);

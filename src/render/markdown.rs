@@ -251,7 +251,8 @@ fn bullet(line: &str) -> Option<&str> {
     }
     let rest = chars.as_str();
     let item = rest.trim_start_matches([' ', '\u{a0}', '\t']);
-    if item.is_empty() {
+    // `* : les opérateurs…` is a footnote's text, not a list item.
+    if item.is_empty() || item.starts_with([':', ';', ',', '.', '=']) {
         return None;
     }
     if item.len() < rest.len() {
@@ -287,8 +288,7 @@ fn case_break(line: &str) -> Option<usize> {
 /// `etc.)Documentation`).
 fn split_glued(line: &str, out: &mut Vec<String>) {
     let mut current = String::new();
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in line.char_indices() {
         current.push(c);
         if matches!(c, ':' | ')') {
             let rest = &line[i + c.len_utf8()..];
@@ -371,7 +371,8 @@ fn escape_block_start(t: &str, out: &mut String) {
         }
         return;
     }
-    if t.starts_with(['>', '=', '-', '+']) {
+    // `* ` opens a list item; `**gras**` stays bold.
+    if t.starts_with(['>', '=', '-', '+']) || t.starts_with("* ") || t.starts_with("*\t") {
         out.push('\\');
     }
 }
@@ -745,6 +746,13 @@ mod tests {
         assert_eq!(
             html,
             "<p>CAS 1 : une prestation est effectuée :<br />\nDossier (DAT, etc.)<br />\nDocumentation utile</p>\n<p>CAS 2 : Absence de prestation :<br />\nAttestation sur l'honneur</p>\n"
+        );
+        // MSS/CONF.04: a footnote `* : …` after numbered steps is not a list item.
+        let html = cell_html("Étapes :\n1 – Consulter l'URL (*),\n2 – Tester.\n* : les opérateurs présentent un certificat.");
+        assert!(!html.contains("<li>"), "{html}");
+        assert!(
+            html.contains("* : les opérateurs présentent un certificat."),
+            "{html}"
         );
         // Numbered lines in a paragraph stay lines; Markdown cells read as before.
         assert_eq!(
