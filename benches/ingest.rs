@@ -56,7 +56,9 @@ fn ingest(c: &mut Criterion) {
     let mut group = c.benchmark_group("REM ingestion (30,000 proofs)");
     group.sample_size(20);
     group.throughput(Throughput::Elements(rem.rows.len() as u64));
-    group.bench_function("long layout, CSV", |b| b.iter(|| read(&long, &path).rows.len()));
+    group.bench_function("long layout, CSV", |b| {
+        b.iter(|| read(&long, &path).rows.len())
+    });
     group.bench_function("published layout, CSV", |b| {
         b.iter(|| read(&published_csv, &csv_path).rows.len())
     });
