@@ -61,6 +61,13 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
         &repo.join("tests/fixtures/publiee/projet/data"),
         &published.path().join("data"),
     );
+    let rems = published.path().join("data/rem/MS-DUI");
+    std::fs::create_dir_all(&rems).unwrap();
+    std::fs::copy(
+        repo.join("tests/fixtures/publiee/rem-publiee.csv"),
+        rems.join("1.0.csv"),
+    )
+    .unwrap();
     let out = published.path().join("output");
     segurdoc::build_project(published.path(), &out, Some("1790000000")).unwrap();
     let result = Command::new("node")

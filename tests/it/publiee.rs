@@ -48,9 +48,7 @@ fn project(name: &str, rem: &[u8]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&fixtures().join("projet/data"), &dir.path().join("data"));
     let rems = dir.path().join("data/rem/MS-DUI");
-    for entry in std::fs::read_dir(&rems).unwrap() {
-        std::fs::remove_file(entry.unwrap().path()).unwrap();
-    }
+    std::fs::create_dir_all(&rems).unwrap();
     std::fs::write(rems.join(name), rem).unwrap();
     dir
 }
