@@ -55,6 +55,20 @@ pub fn visible_text(raw: &str) -> String {
         .join(" ")
 }
 
+/// [`visible_text`] line by line: what a reader sees, with the cell's line
+/// breaks kept (blank lines dropped), for showing a text as written — a
+/// list stays a list in the changelog.
+pub fn visible_lines(raw: &str) -> String {
+    if !raw.contains('\n') {
+        return visible_text(raw);
+    }
+    raw.split('\n')
+        .map(visible_text)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// How one field changed.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FieldChange {
@@ -358,8 +372,10 @@ fn compare_text(field: &str, old: &str, new: &str, changes: &mut Vec<FieldChange
     if old == new {
         return;
     }
-    let (vo, vn) = (visible_text(old), visible_text(new));
-    let whitespace_only = vo == vn;
+    // Equal once white space is collapsed: a change of spacing or markup
+    // only. Shown line by line.
+    let whitespace_only = visible_text(old) == visible_text(new);
+    let (vo, vn) = (visible_lines(old), visible_lines(new));
     // Labels (chapter, profile…) read better as « old » → « new ».
     let prose = matches!(field, "Exigence" | "Commentaire")
         || field.starts_with("Scénario ")
@@ -471,8 +487,8 @@ fn compare(
             (Some(x), Some(y)) => compare_text(&field, x, y, &mut changes),
             (x, y) => changes.push(FieldChange {
                 field,
-                old: x.map(|t| visible_text(t)),
-                new: y.map(|t| visible_text(t)),
+                old: x.map(|t| visible_lines(t)),
+                new: y.map(|t| visible_lines(t)),
                 whitespace_only: false,
                 words: Vec::new(),
             }),
@@ -488,8 +504,8 @@ fn compare(
             }
             (x, y) => changes.push(FieldChange {
                 field,
-                old: x.map(|t| visible_text(t.0)),
-                new: y.map(|t| visible_text(t.0)),
+                old: x.map(|t| visible_lines(t.0)),
+                new: y.map(|t| visible_lines(t.0)),
                 whitespace_only: false,
                 words: Vec::new(),
             }),
@@ -543,7 +559,7 @@ fn entry(id: &str, r: &Requirement<'_>) -> Entry {
     Entry {
         id: id.to_owned(),
         chapitre: r.rows[0].chapitre.clone(),
-        exigence: visible_text(&r.rows[0].exigence),
+        exigence: visible_lines(&r.rows[0].exigence),
     }
 }
 
@@ -656,6 +672,15 @@ mod tests {
             location: crate::diag::Location::new(&std::sync::Arc::from("x"), 1, 1),
             profil_location: crate::diag::Location::new(&std::sync::Arc::from("x"), 1, 1),
         }
+    }
+
+    #[test]
+    fn visible_lines_keeps_the_lines_of_a_cell() {
+        assert_eq!(
+            visible_lines("Le système DOIT :\n\n•  chiffrer\u{a0};\n• tracer"),
+            "Le système DOIT :\n• chiffrer ;\n• tracer"
+        );
+        assert_eq!(visible_lines("a  b"), "a b");
     }
 
     #[test]

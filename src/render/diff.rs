@@ -251,14 +251,16 @@ pub fn text(d: &RemDiff, colour: bool) -> String {
             e.id,
             e.chapitre,
             ans(&e.id),
-            e.exigence
+            e.exigence.replace('\n', "\n    ")
         );
     }
     for e in &d.removed {
         let _ = writeln!(
             t,
             "\n{red}- {}{reset}  [{}]\n    {}",
-            e.id, e.chapitre, e.exigence
+            e.id,
+            e.chapitre,
+            e.exigence.replace('\n', "\n    ")
         );
     }
     for r in &d.renamed {
@@ -287,7 +289,7 @@ pub fn text(d: &RemDiff, colour: bool) -> String {
                     (None, None) => String::new(),
                 }
             };
-            let _ = writeln!(t, "    {} : {body}", ch.field);
+            let _ = writeln!(t, "    {} : {}", ch.field, body.replace('\n', "\n      "));
         }
     }
     if let Some(s) = &d.statut_publication {

@@ -402,6 +402,18 @@ fn diff_lists_the_ans_labels_that_disagree_with_the_texts() {
             "message": "la REM dit Inchangée, le texte a changé (Exigence)"
         })
     );
+    // Texts keep their lines: the SSI list reads as a list in every output.
+    let ssi = v["modified"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "DUI.SSI.01")
+        .unwrap();
+    assert_eq!(
+        ssi["changes"][0]["new"],
+        "Le DUI doit :\n• chiffrer les flux en TLS 1.2 ou supérieur ;\n• journaliser les accès.\nCAS 1 : l'usager est connu ;\nCAS 2 : l'usager est inconnu.\nRéférence : https://esante.gouv.fr/produits-services/pro-sante-connect"
+    );
+    assert!(text.contains("\n      • journaliser les accès."), "{text}");
     let (_, csv_out, _) = run("csv");
     assert!(csv_out.contains("statut en désaccord;DUI.SSI.01;Statut publication;Inchangée;la REM dit Inchangée, le texte a changé (Exigence)"), "{csv_out}");
     let (_, html, _) = run("html");
@@ -410,6 +422,7 @@ fn diff_lists_the_ans_labels_that_disagree_with_the_texts() {
         html.contains("<tr><th scope=\"row\">DUI.SSI.01</th><td>Inchangée</td><td>modifiée</td>")
     );
     assert!(html.contains("<span class=\"meta\">(ANS : Nouvelle)</span>"));
+    assert!(html.contains("white-space: pre-line"));
 
     // The changelog page of a project with both releases shows both views.
     let site = project("1.0.csv", read("rem-publiee.csv").as_bytes());
