@@ -161,6 +161,27 @@ fn preuves_are_the_same_in_both_layouts_and_mark_inferred_sources() {
     assert_eq!(ins[11..], ["Obligatoire", "oui"]);
 }
 
+/// A stated `Source` always wins over the text, even `Convergence`.
+#[test]
+fn a_stated_source_wins_over_the_text() {
+    let rem = read("rem-longue.csv").replace(
+        "Attestation MOTCO du document 5;MOTCO2;",
+        "Attestation MOTCO du document 5;Convergence;",
+    );
+    assert!(rem.contains("document 5;Convergence;"));
+    let stated = project("1.0.csv", rem.as_bytes());
+    let (raw, _) = preuves_json(stated.path(), "pa");
+    let entry = raw["a_deposer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["preuve"] == "DUI.DMP.01.01.05")
+        .unwrap()
+        .clone();
+    assert_eq!(entry["source"], "Convergence");
+    assert!(entry.get("source_deduite").is_none());
+}
+
 /// R6 and the first law: a proof whose text names an EDC PSC habilitation,
 /// in a REM that does not say its Source, is not spared to a profile outside
 /// EDC PSC; the same REM with `Source` stated spares it.
