@@ -35,19 +35,7 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
     let out = project.path().join("output");
     segurdoc::build_project(project.path(), &out, Some("1790000000")).unwrap();
     let shots = repo.join("target/browser-screenshots");
-    let result = Command::new("node")
-        .arg(browser_dir.join("axe.mjs"))
-        .arg(&out)
-        .arg(&shots)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("node must be installed");
-    let stdout = String::from_utf8_lossy(&result.stdout);
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    assert!(
-        result.status.success(),
-        "axe / script failures:\n{stderr}\n{stdout}"
-    );
+    let stdout = run_axe(&browser_dir, &chromium, &out, &shots, &[]);
     assert!(
         stdout.contains("search: \"dui.ins.01\" → dispositifs/MS-DUI/index.html#DUI.INS.01"),
         "{stdout}"
@@ -70,23 +58,18 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
     .unwrap();
     let out = published.path().join("output");
     segurdoc::build_project(published.path(), &out, Some("1790000000")).unwrap();
-    let result = Command::new("node")
-        .arg(browser_dir.join("axe.mjs"))
-        .arg(&out)
-        .arg(shots.join("publiee"))
-        .env("CHROMIUM", &chromium)
-        .env(
-            "SEGURDOC_PAGES",
-            "dispositifs/MS-DUI/index.html,candidatures/pa/index.html",
-        )
-        .env("SEGURDOC_INTERACTIONS", "0")
-        .output()
-        .expect("node must be installed");
-    let stdout = String::from_utf8_lossy(&result.stdout);
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    assert!(
-        result.status.success(),
-        "axe / script failures (published layout):\n{stderr}\n{stdout}"
+    let stdout = run_axe(
+        &browser_dir,
+        &chromium,
+        &out,
+        &shots.join("publiee"),
+        &[
+            (
+                "SEGURDOC_PAGES",
+                "dispositifs/MS-DUI/index.html,candidatures/pa/index.html",
+            ),
+            ("SEGURDOC_INTERACTIONS", "0"),
+        ],
     );
     for page in [
         "dispositifs/MS-DUI/index.html",
@@ -97,4 +80,31 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
             "{stdout}"
         );
     }
+}
+
+/// Runs `tests/browser/axe.mjs` on a built site; fails on any axe or script
+/// failure and returns what it reported.
+fn run_axe(
+    browser_dir: &Path,
+    chromium: &str,
+    site: &Path,
+    shots: &Path,
+    env: &[(&str, &str)],
+) -> String {
+    let result = Command::new("node")
+        .arg(browser_dir.join("axe.mjs"))
+        .arg(site)
+        .arg(shots)
+        .env("CHROMIUM", chromium)
+        .envs(env.iter().copied())
+        .output()
+        .expect("node must be installed");
+    let stdout = String::from_utf8_lossy(&result.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        result.status.success(),
+        "axe / script failures in {}:\n{stderr}\n{stdout}",
+        site.display()
+    );
+    stdout
 }

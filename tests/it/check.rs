@@ -81,6 +81,17 @@ pub(crate) fn run_binary(project: &Path, args: &[&str]) -> (i32, String, String)
     )
 }
 
+/// The entry of `preuves --format json` output `v` to deposit for proof `id`.
+pub(crate) fn due_entry(v: &serde_json::Value, id: &str) -> serde_json::Value {
+    v["a_deposer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["preuve"] == id)
+        .cloned()
+        .unwrap()
+}
+
 /// Runs `check` on a case and snapshots its diagnostics; the case must fail.
 fn assert_case(name: &str) {
     let (rendered, has_errors) = Project::case(name).check();

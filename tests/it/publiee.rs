@@ -115,15 +115,7 @@ fn preuves_are_the_same_in_both_layouts_and_mark_inferred_sources() {
     assert_eq!(dmp.len(), 10);
     assert_eq!(dmp[9]["preuve"], "DUI.DMP.01.01.10");
     assert!(dmp.iter().all(|e| e["nature"] == "Préconisée"));
-    let by_id = |v: &serde_json::Value, id: &str| {
-        v["a_deposer"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["preuve"] == id)
-            .cloned()
-            .unwrap()
-    };
+    let by_id = crate::check::due_entry;
     let cnda = by_id(&published_raw, "DUI.INS.01.01.01");
     assert_eq!(cnda["source"], "CNDA");
     assert_eq!(cnda["source_deduite"], true);

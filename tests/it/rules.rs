@@ -943,15 +943,7 @@ fn deadlines_are_instants_at_12h00_and_no_derogation_after_date_3() {
     let alerts = |v: &serde_json::Value| v["alertes"].to_string();
     assert!(!alerts(&json("2027-10-01T11:59")).contains("Date 2 dépassée"));
     assert!(alerts(&json("2027-10-01T12:00")).contains("Date 2 dépassée"));
-    let entry = |v: &serde_json::Value, id: &str| {
-        v["a_deposer"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["preuve"] == id)
-            .cloned()
-            .unwrap()
-    };
+    let entry = crate::check::due_entry;
     // Before Date 2: the Date 2 content; between Date 2 and 3: the Date 3 one.
     let before = entry(&json("2027-01-01"), "DUI.PSC.01.01.01");
     assert!(!before["preuve_derogatoire"]
