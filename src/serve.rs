@@ -60,10 +60,8 @@ pub fn serve(project: &Path, port: u16) -> u8 {
         );
         return 2;
     }
-    let output = project.join("output");
-    let state = Arc::new(Mutex::new(State::default()));
-    rebuild(project, &output, &state);
-
+    // The port first: a second `serve` on a busy port fails before it
+    // touches anything.
     let server = match tiny_http::Server::http(("127.0.0.1", port)) {
         Ok(s) => s,
         Err(err) => {
@@ -71,14 +69,39 @@ pub fn serve(project: &Path, port: u16) -> u8 {
             return 2;
         }
     };
+    let output = project.join("output");
+    let state = Arc::new(Mutex::new(State::default()));
+    // Held while a build runs; stopping waits for it, so that no staging
+    // folder is left behind and the swap of `output` is never cut.
+    let building = Arc::new(Mutex::new(()));
+    {
+        let building = Arc::clone(&building);
+        let output = output.clone();
+        let stop = ctrlc::set_handler(move || {
+            let _guard = building.lock();
+            remove_staging(&output);
+            eprintln!("serve arrêté");
+            std::process::exit(0);
+        });
+        if let Err(err) = stop {
+            eprintln!("error: arrêt propre impossible à installer : {err}");
+            return 2;
+        }
+    }
+    rebuild(project, &output, &state, &building);
+
     let actual = server.server_addr().to_ip().map_or(port, |a| a.port());
     println!("Site servi sur http://127.0.0.1:{actual}/ — reconstruit à chaque modification de data/, content/ ou templates/ (Ctrl+C pour arrêter)");
 
     let (tx, rx) = mpsc::channel();
     let mut watcher =
         match notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            // Only changes rebuild: reading the inputs (each build does)
+            // reports opens, accesses and metadata, which must not.
             if let Ok(event) = event {
-                let _ = tx.send(event.paths);
+                if is_change(&event.kind) {
+                    let _ = tx.send(event.paths);
+                }
             }
         }) {
             Ok(w) => w,
@@ -99,15 +122,20 @@ pub fn serve(project: &Path, port: u16) -> u8 {
             if !paths.iter().any(|p| is_input(&root, p)) {
                 continue;
             }
-            // Editors write in bursts: wait for the burst to end.
-            let deadline = Instant::now() + Duration::from_millis(150);
+            // Editors write in bursts: one rebuild when the burst has been
+            // quiet for 150 ms.
+            let mut deadline = Instant::now() + Duration::from_millis(150);
             while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-                if rx.recv_timeout(left).is_err() {
-                    break;
+                match rx.recv_timeout(left) {
+                    Ok(more) if more.iter().any(|p| is_input(&root, p)) => {
+                        deadline = Instant::now() + Duration::from_millis(150);
+                    }
+                    Ok(_) => {}
+                    Err(_) => break,
                 }
             }
             watch_inputs(&mut watcher, &root, &mut watched);
-            rebuild(&root, &builder_output, &builder_state);
+            rebuild(&root, &builder_output, &builder_state, &building);
         }
     });
 
@@ -116,6 +144,33 @@ pub fn serve(project: &Path, port: u16) -> u8 {
         let _ = request.respond(response);
     }
     0
+}
+
+/// An event that changes an input: created, written, removed or renamed.
+fn is_change(kind: &notify::EventKind) -> bool {
+    use notify::event::{EventKind, ModifyKind};
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(m) => !matches!(m, ModifyKind::Metadata(_)),
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    }
+}
+
+/// Removes this process's staging and previous-site folders beside `output`
+/// (left only if the process is stopped in the middle of a build).
+fn remove_staging(output: &Path) {
+    let pid = std::process::id();
+    let name = output
+        .file_name()
+        .map_or_else(|| "output".to_owned(), |n| n.to_string_lossy().into_owned());
+    if let Some(parent) = output.parent() {
+        for leftover in [format!("{name}.tmp-{pid}"), format!("{name}.old-{pid}")] {
+            let path = parent.join(leftover);
+            if path.is_dir() {
+                let _ = std::fs::remove_dir_all(path);
+            }
+        }
+    }
 }
 
 fn watch_inputs(watcher: &mut impl Watcher, project: &Path, watched: &mut Vec<PathBuf>) {
@@ -142,7 +197,8 @@ fn is_input(project: &Path, path: &Path) -> bool {
     }
 }
 
-fn rebuild(project: &Path, output: &Path, state: &Mutex<State>) {
+fn rebuild(project: &Path, output: &Path, state: &Mutex<State>, building: &Mutex<()>) {
+    let _guard = building.lock();
     let started = Instant::now();
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let errors = match crate::build_project(project, output, epoch.as_deref()) {

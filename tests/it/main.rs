@@ -9,4 +9,5 @@ mod diff;
 mod documents;
 mod publiee;
 mod rules;
+mod serve;
 mod site;
