@@ -106,6 +106,12 @@ pub fn load_scoped(root: &Path, scope: &Scope) -> Result<Loaded, LoadError> {
         )));
     }
     let data = root.join("data");
+    if !data.is_dir() && !root.join("content").is_dir() {
+        return Err(LoadError(format!(
+            "« {} » n'est pas un projet segurdoc : ni dossier data/ ni dossier content/ (lancez la commande dans un projet, ou indiquez-le avec --project DIR)",
+            root.display()
+        )));
+    }
     let mut diags = Diagnostics::new();
     let mut project = Project {
         root: root.to_path_buf(),

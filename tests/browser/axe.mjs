@@ -1,4 +1,5 @@
-// Opens pages of a built site in headless Chromium, runs axe-core on each,
+// Opens pages of a built site in headless Chromium at 1280, 390 and 320 px,
+// checks that none is wider than the viewport, runs axe-core on each,
 // exercises the search box and the REM filters, and takes screenshots.
 // Usage: node axe.mjs SITE_DIR SCREENSHOT_DIR
 // Exit 0 when no serious or critical violation and no script error.
@@ -51,7 +52,7 @@ const browser = await chromium.launch({
 const failures = [];
 const report = [];
 try {
-  for (const [width, suffix] of [[1280, ""], [390, "-mobile"]]) {
+  for (const [width, suffix] of [[1280, ""], [390, "-mobile"], [320, "-320"]]) {
     const context = await browser.newContext({ viewport: { width, height: 900 }, locale: "fr-FR" });
     for (const path of pages) {
       const page = await context.newPage();
@@ -68,6 +69,10 @@ try {
       }
       for (const v of bad) failures.push(`${path}${suffix}: ${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
       for (const e of errors) failures.push(`${path}${suffix}: script error: ${e}`);
+      const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      report.push(`width: ${path}${suffix}: ${scroll}/${client}`);
+      // No page may scroll sideways (tables scroll inside their own region).
+      if (scroll > client) failures.push(`${path}${suffix}: ${scroll} px wide in a ${client} px viewport`);
       await page.screenshot({ path: join(shots, path.replaceAll("/", "_").replace(".html", "") + suffix + ".png"), fullPage: suffix === "" && !path.startsWith("dispositifs") });
       await page.close();
     }

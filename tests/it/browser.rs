@@ -1,7 +1,9 @@
 //! The sample site in headless Chromium: axe-core on the home page, a guide,
-//! equivalence pages and prose pages, at desktop and phone widths; the search
+//! equivalence pages and prose pages, at 1280, 390 and 320 px (no page wider
+//! than the viewport); the search
 //! box and the REM filters driven like a user would. Screenshots land in
-//! `target/browser-screenshots/` for a human to look at.
+//! `$CARGO_TARGET_TMPDIR/browser-screenshots/` (`target/tmp/…` by default)
+//! for a human to look at; nothing is written into the source tree.
 //!
 //! Needs Debian's `chromium` and `npm ci --prefix tests/browser` (what
 //! `.ci/run` installs). Set `SEGURDOC_SKIP_BROWSER=1` to skip on a machine
@@ -34,7 +36,7 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
     }
     let out = project.path().join("output");
     segurdoc::build_project(project.path(), &out, Some("1790000000")).unwrap();
-    let shots = repo.join("target/browser-screenshots");
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
     let stdout = run_axe(&browser_dir, &chromium, &out, &shots, &[]);
     assert!(
         stdout.contains("search: \"dui.ins.01\" → dispositifs/MS-DUI/index.html#DUI.INS.01"),

@@ -355,3 +355,18 @@ fn the_shipped_sample_project_is_valid() {
         "a REM with two releases"
     );
 }
+
+/// A folder that is no project says so, and nothing is written into it.
+#[test]
+fn a_folder_without_data_nor_content_is_not_a_project() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in [&["build"][..], &["check"]] {
+        let (code, _, stderr) = run_binary(dir.path(), command);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains("n'est pas un projet segurdoc : ni dossier data/ ni dossier content/"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
