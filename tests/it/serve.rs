@@ -87,8 +87,9 @@ fn serve_rebuilds_once_per_edit_and_never_without_one() {
     assert_eq!(builds(&lines), 2, "{:?}", lines.lock().unwrap());
 
     // SIGTERM: a clean stop, nothing left beside output/.
-    let status = Command::new("kill")
-        .args(["-TERM", &child.0.id().to_string()])
+    // The shell's own `kill` (no procps needed).
+    let status = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", child.0.id())])
         .status()
         .unwrap();
     assert!(status.success());
