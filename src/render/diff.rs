@@ -60,6 +60,18 @@ pub struct ModifiedView<'a> {
     pub change: &'a crate::diff::Modified,
     /// The ANS's label (`Statut publication`) in the new release.
     pub statut_ans: Option<&'static str>,
+    /// Link to the requirement in the guide, when it has a page.
+    pub url: Option<String>,
+}
+
+/// A renumbered requirement, with a link to its new number.
+#[derive(Debug, Serialize)]
+pub struct RenamedView<'a> {
+    /// The renumbering.
+    #[serde(flatten)]
+    pub change: &'a crate::diff::Renamed,
+    /// Link to the requirement (new number) in the guide.
+    pub url: Option<String>,
 }
 
 /// What `diff-body.html` receives under `diff`.
@@ -76,7 +88,7 @@ pub struct DiffView<'a> {
     /// Modified.
     pub modified: Vec<ModifiedView<'a>>,
     /// Renamed.
-    pub renamed: &'a [crate::diff::Renamed],
+    pub renamed: Vec<RenamedView<'a>>,
     /// Moved.
     pub moved: &'a [crate::diff::Moved],
     /// Unchanged count.
@@ -117,9 +129,17 @@ pub fn view<'a>(d: &'a RemDiff, link: &dyn Fn(&str) -> Option<String>) -> DiffVi
             .map(|m| ModifiedView {
                 change: m,
                 statut_ans: statut_ans(d, &m.id),
+                url: link(&m.id),
             })
             .collect(),
-        renamed: &d.renamed,
+        renamed: d
+            .renamed
+            .iter()
+            .map(|r| RenamedView {
+                change: r,
+                url: link(&r.to),
+            })
+            .collect(),
         moved: &d.moved,
         unchanged: d.unchanged,
         statut: d.statut_publication.as_ref(),

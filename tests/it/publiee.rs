@@ -445,7 +445,7 @@ fn diff_lists_the_ans_labels_that_disagree_with_the_texts() {
     let page =
         std::fs::read_to_string(site.path().join("output/changelog/MS-DUI/0.9--1.0.html")).unwrap();
     assert!(
-        page.contains("DUI.PSC.01 <span class=\"meta\">Exigence · ANS : Modifiée</span>"),
+        page.contains("index.html#DUI.PSC.01\">DUI.PSC.01</a> <span class=\"meta\">Exigence · ANS : Modifiée</span>"),
         "{page}"
     );
     assert!(page.contains("<td>la REM dit Inchangée, le texte a changé (Exigence)</td>"));
