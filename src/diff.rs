@@ -145,6 +145,10 @@ pub struct Moved {
 /// The differences between two releases.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
 pub struct RemDiff {
+    /// The dispositif, when the releases name one (files outside a project
+    /// that are not `…/<CODE>/<VERSION>.csv` do not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dispositif: Option<String>,
     /// Old release label.
     pub old: String,
     /// New release label.
@@ -585,6 +589,8 @@ pub fn diff_releases(old: &crate::model::Rem, new: &crate::model::Rem) -> RemDif
         &keep(&new.rows),
     );
     d.not_compared = skip.into_iter().map(str::to_owned).collect();
+    // `REM` is what a file outside a project is called (ingest::rem).
+    d.dispositif = Some(new.dispositif.to_string()).filter(|c| c != "REM");
     d
 }
 

@@ -77,6 +77,8 @@ pub struct RenamedView<'a> {
 /// What `diff-body.html` receives under `diff`.
 #[derive(Debug, Serialize)]
 pub struct DiffView<'a> {
+    /// The dispositif, when the releases name one.
+    pub dispositif: Option<&'a str>,
     /// Old label.
     pub old: &'a str,
     /// New label.
@@ -115,6 +117,7 @@ pub fn view<'a>(d: &'a RemDiff, link: &dyn Fn(&str) -> Option<String>) -> DiffVi
         statut_ans,
     };
     DiffView {
+        dispositif: d.dispositif.as_deref(),
         old: &d.old,
         new: &d.new,
         added: d
@@ -260,7 +263,8 @@ pub fn text(d: &RemDiff, colour: bool) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "{bold}REM {} → {}{reset} : {} ajoutée(s), {} supprimée(s), {} modifiée(s), {} renumérotée(s), {} déplacée(s), {} aux espaces près ; {} inchangée(s)",
+        "{bold}{}REM {} → {}{reset} : {} ajoutée(s), {} supprimée(s), {} modifiée(s), {} renumérotée(s), {} déplacée(s), {} aux espaces près ; {} inchangée(s)",
+        d.dispositif.as_ref().map_or(String::new(), |c| format!("{c} : ")),
         d.old, d.new, c.added, c.removed, c.reworded, c.renamed, c.moved, c.whitespace, d.unchanged
     );
     let ans = |id: &str| statut_ans(d, id).map_or(String::new(), |l| format!("  (ANS : {l})"));

@@ -112,6 +112,19 @@ fn code_at_version_inside_a_project() {
         (v["old"].as_str(), v["new"].as_str()),
         (Some("2.0"), Some("2.1"))
     );
+    // The summary names the dispositif; two loose files have none.
+    assert_eq!(v["dispositif"], "MS-DUI");
+    let (_, text, _) = run_binary(repo, &["diff", "MS-DUI@2.0", "MS-DUI@2.1"]);
+    assert!(text.starts_with("MS-DUI : REM 2.0 → 2.1 : "), "{text}");
+    let (_, html, _) = run_binary(
+        repo,
+        &["diff", "MS-DUI@2.0", "MS-DUI@2.1", "--format", "html"],
+    );
+    assert!(
+        html.contains("<p class=\"lead\">MS-DUI : du REM 2.0 au REM 2.1 : "),
+        "{html}"
+    );
+    assert!(diff("json").1.find("\"dispositif\"").is_none());
     assert_eq!(
         v["renamed"][0],
         serde_json::json!({"from": "DUI.ESMS.14", "to": "DUI.ESMS.09"})
