@@ -245,20 +245,22 @@ fn check_labels(
         report.labels = labels;
         return Some(report);
     }
+    // What the comparison found, by requirement, looked up once each.
+    let added: BTreeSet<&str> = d.added.iter().map(|e| e.id.as_str()).collect();
+    let renamed: HashMap<&str, &str> = d
+        .renamed
+        .iter()
+        .map(|r| (r.to.as_str(), r.from.as_str()))
+        .collect();
+    let changed: HashMap<&str, &Modified> = d.modified.iter().map(|m| (m.id.as_str(), m)).collect();
     for id in new_order {
         let Some(&ans) = labels.get(*id) else {
             continue;
         };
-        let renamed_from = d
-            .renamed
-            .iter()
-            .find(|r| r.to == *id)
-            .map(|r| r.from.as_str());
-        let modified = d
-            .modified
-            .iter()
-            .find(|m| m.id == *id && !m.whitespace_only);
-        let constat = if d.added.iter().any(|e| e.id == *id) {
+        let renamed_from = renamed.get(id).copied();
+        let touched = changed.get(id).copied();
+        let modified = touched.filter(|m| !m.whitespace_only);
+        let constat = if added.contains(id) {
             "nouvelle"
         } else if renamed_from.is_some() {
             "renumérotée"
@@ -295,7 +297,7 @@ fn check_labels(
             (StatutPublication::Nouvelle, _) => {
                 format!("l'exigence existait déjà dans {old}, inchangée")
             }
-            _ if d.modified.iter().any(|m| m.id == *id) => format!(
+            _ if touched.is_some() => format!(
                 "seuls des espaces ou la mise en forme ont changé depuis {old}, le texte lu est identique"
             ),
             _ => format!("aucun changement trouvé depuis {old}"),

@@ -159,16 +159,10 @@ fn is_change(kind: &notify::EventKind) -> bool {
 /// Removes this process's staging and previous-site folders beside `output`
 /// (left only if the process is stopped in the middle of a build).
 fn remove_staging(output: &Path) {
-    let pid = std::process::id();
-    let name = output
-        .file_name()
-        .map_or_else(|| "output".to_owned(), |n| n.to_string_lossy().into_owned());
-    if let Some(parent) = output.parent() {
-        for leftover in [format!("{name}.tmp-{pid}"), format!("{name}.old-{pid}")] {
-            let path = parent.join(leftover);
-            if path.is_dir() {
-                let _ = std::fs::remove_dir_all(path);
-            }
+    let (_, staging, old) = crate::site::write::staging_paths(output);
+    for leftover in [staging, old] {
+        if leftover.is_dir() {
+            let _ = std::fs::remove_dir_all(leftover);
         }
     }
 }

@@ -338,6 +338,23 @@ pub(crate) fn nature_label(n: Option<crate::model::Nature>) -> &'static str {
     n.map_or("Non précisée", |n| n.as_str())
 }
 
+/// The values of a Nature filter: the natures present, Obligatoire first,
+/// then Préconisée, then Non précisée.
+pub(crate) fn nature_filter(
+    natures: impl Iterator<Item = Option<crate::model::Nature>>,
+) -> Vec<FilterValue> {
+    let mut present: Vec<Option<crate::model::Nature>> = natures.collect();
+    present.sort_by_key(|n| n.map_or(2, |n| n as u8));
+    present.dedup();
+    present
+        .into_iter()
+        .map(|n| FilterValue {
+            key: nature_key(n).to_owned(),
+            name: nature_label(n).to_owned(),
+        })
+        .collect()
+}
+
 /// [`nature_label`], folded, for the filters' `data-nature`.
 pub(crate) fn nature_key(n: Option<crate::model::Nature>) -> &'static str {
     match n {
@@ -885,16 +902,11 @@ impl<'a> Plan<'a> {
         let mut chapters: Vec<ChapterView> = Vec::new();
         let mut profils: Vec<FilterValue> = Vec::new();
         let mut perimetres: BTreeSet<String> = BTreeSet::new();
-        let mut natures: Vec<FilterValue> = Vec::new();
+        let mut natures: Vec<Option<crate::model::Nature>> = Vec::new();
         for (id, rows) in rem.requirements() {
             let first = rows[0];
             let nature = rows.iter().find_map(|r| r.nature);
-            if !natures.iter().any(|n| n.key == nature_key(nature)) {
-                natures.push(FilterValue {
-                    key: nature_key(nature).to_owned(),
-                    name: nature_label(nature).to_owned(),
-                });
-            }
+            natures.push(nature);
             let profil_key = crate::text::fold_key(first.profil.as_str());
             if !profils.iter().any(|p| p.key == profil_key) {
                 profils.push(FilterValue {
@@ -982,7 +994,7 @@ impl<'a> Plan<'a> {
             proof_count: rem.rows.len(),
             profils,
             perimetres: perimetres.into_iter().collect(),
-            natures,
+            natures: nature_filter(natures.into_iter()),
             chapters,
         }
     }
@@ -1687,19 +1699,7 @@ impl<'a> Plan<'a> {
             heritage: o.heritage.iter().map(|r| refs(r)).collect(),
             totals,
             chapters,
-            deposit_natures: {
-                let mut natures: Vec<Option<crate::model::Nature>> =
-                    o.a_deposer.iter().map(|e| e.row.nature).collect();
-                natures.sort_by_key(|n| n.map_or(2, |n| n as u8));
-                natures.dedup();
-                natures
-                    .into_iter()
-                    .map(|n| FilterValue {
-                        key: nature_key(n).to_owned(),
-                        name: nature_label(n).to_owned(),
-                    })
-                    .collect()
-            },
+            deposit_natures: nature_filter(o.a_deposer.iter().map(|e| e.row.nature)),
             deposit_groups,
             masked_html,
             masked_count: masked.len(),

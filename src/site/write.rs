@@ -109,6 +109,22 @@ pub enum Failed<E> {
     Write(WriteError),
 }
 
+/// The folder holding `output`, and this process's staging and
+/// previous-site folders beside it (`output.tmp-<pid>`, `output.old-<pid>`).
+pub fn staging_paths(output: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let name = output
+        .file_name()
+        .map_or_else(|| "output".to_owned(), |n| n.to_string_lossy().into_owned());
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let pid = std::process::id();
+    let staging = parent.join(format!("{name}.tmp-{pid}"));
+    let old = parent.join(format!("{name}.old-{pid}"));
+    (parent, staging, old)
+}
+
 /// Runs `render` with a sink writing into a staging folder beside `output`,
 /// then swaps it in; on any failure the previous `output` is left as it was
 /// and the staging folder removed.
@@ -117,17 +133,8 @@ pub fn build_into<T, E>(
     render: impl FnOnce(&DirSink) -> Result<T, E>,
 ) -> Result<T, Failed<E>> {
     check_output(output).map_err(Failed::Write)?;
-    let name = output
-        .file_name()
-        .map_or_else(|| "output".to_owned(), |n| n.to_string_lossy().into_owned());
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let (parent, staging, old) = staging_paths(output);
     fs::create_dir_all(&parent).map_err(|e| Failed::Write(io_error(&parent, e)))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!("{name}.tmp-{pid}"));
-    let old = parent.join(format!("{name}.old-{pid}"));
     if staging.exists() {
         fs::remove_dir_all(&staging).map_err(|e| Failed::Write(io_error(&staging, e)))?;
     }
