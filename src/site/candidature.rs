@@ -1,0 +1,371 @@
+//! The candidatures: the index, and per candidature its checklist page,
+//! its proof lists, attestation and convention draft.
+
+use super::*;
+
+impl Plan<'_> {
+    /// The index of candidatures, from one row per checklist.
+    pub(super) fn candidatures(&self, rows: Vec<CandidatureRow>) -> Result<OutputFile, Diagnostic> {
+        let path = "candidatures/index.html";
+        let view = CandidaturesView {
+            layout: self.layout(
+                path,
+                "Candidatures",
+                Some("Les preuves à déposer par candidature"),
+                vec![Self::home_crumb()],
+            ),
+            rows,
+        };
+        self.html("candidatures.html", path.to_owned(), &view)
+    }
+
+    /// A candidature's checklist page, its lists and documents, with its
+    /// row of the index. The proof engine runs here, once; its answer is
+    /// dropped once the files are made.
+    pub(super) fn candidature(
+        &self,
+        c: &crate::model::Candidature,
+    ) -> Result<(Vec<OutputFile>, CandidatureRow), Vec<Diagnostic>> {
+        let o = crate::rules::evaluate(
+            c,
+            self.project,
+            &self.index,
+            self.date.and_time(chrono::NaiveTime::MIN),
+        )?;
+        let row = CandidatureRow {
+            url: format!("{}/index.html", c.id),
+            id: c.id.to_string(),
+            dispositif: o.dispositif.code.to_string(),
+            solution: format!("{} {}", c.solution.nom, c.solution.version),
+            profils: o
+                .profils
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            a_deposer: o.a_deposer.len(),
+            masquees: o.masquees.len(),
+            attestation: !o.attestation.is_empty(),
+        };
+        let files = self.candidature_files(&o).map_err(|d| vec![d])?;
+        Ok((files, row))
+    }
+
+    pub(super) fn candidature_files(
+        &self,
+        o: &crate::rules::Outcome<'_>,
+    ) -> Result<Vec<OutputFile>, Diagnostic> {
+        use crate::rules::Mask;
+        let c = o.candidature;
+        let dir = format!("candidatures/{}/", c.id);
+        let path = format!("{dir}index.html");
+        let guide = format!(
+            "{}dispositifs/{}/index.html",
+            root_of(&path),
+            o.dispositif.code
+        );
+        let refs = |r: &crate::model::Referencement| RefView {
+            nru: r.nru.to_string(),
+            dispositif: r.dispositif.to_string(),
+            solution: r.solution.clone(),
+            version: r.version.to_string(),
+            profils: r
+                .profils
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let mut chapters: Vec<ChapterCounts> = Vec::new();
+        for title in o.rem.chapters() {
+            let mut counts = CountsView {
+                a_deposer: o
+                    .a_deposer
+                    .iter()
+                    .filter(|e| e.row.chapitre == title)
+                    .count(),
+                ..CountsView::default()
+            };
+            for m in o.masquees.iter().filter(|m| m.row.chapitre == title) {
+                match m.mask {
+                    Mask::Heritage(_) => counts.heritage += 1,
+                    Mask::Equivalence { .. } => counts.equivalence += 1,
+                    Mask::HorsEdcPsc => counts.hors_edc_psc += 1,
+                }
+            }
+            if counts.a_deposer + counts.heritage + counts.equivalence + counts.hors_edc_psc > 0 {
+                chapters.push(ChapterCounts {
+                    anchor: (counts.a_deposer > 0)
+                        .then(|| format!("deposer-{}", markdown::slug(title))),
+                    title: title.to_owned(),
+                    counts,
+                });
+            }
+        }
+        let (h, e, x) = crate::render::preuves::masked_counts(o);
+        let totals = CountsView {
+            a_deposer: o.a_deposer.len(),
+            heritage: h,
+            equivalence: e,
+            hors_edc_psc: x,
+        };
+        let code = &o.dispositif.code;
+        let proof_html = self.proof_html.get(code);
+        let guide_of_code = self.guides.get(code);
+        fn anchor_in<'s>(guide: Option<&'s Guide<'_>>, id: &'s str) -> &'s str {
+            guide.map_or(id, |g| g.anchor(id))
+        }
+        let until = o.echeances.map(|d| french::datetime(d.date3));
+        let deposit_groups = chapters
+            .iter()
+            .filter_map(|ch| {
+                let anchor = ch.anchor.clone()?;
+                let entries: Vec<_> = o
+                    .a_deposer
+                    .iter()
+                    .filter(|e| e.row.chapitre == ch.title)
+                    .collect();
+                // Motifs repeat (one component, one root): explain each once.
+                let mut explained: Vec<(&crate::rules::Motif, String)> = Vec::new();
+                for e in &entries {
+                    if e.motif != crate::rules::Motif::Nominal
+                        && !explained.iter().any(|(m, _)| **m == e.motif)
+                    {
+                        explained.push((&e.motif, e.motif.explain(c, o.racine)));
+                    }
+                }
+                let motifs: Vec<Option<&str>> = entries
+                    .iter()
+                    .map(|e| {
+                        explained
+                            .iter()
+                            .find(|(m, _)| **m == e.motif)
+                            .map(|(_, s)| s.as_str())
+                    })
+                    .collect();
+                // Proof texts are rendered once per REM; render the others here.
+                let fresh: Vec<Option<String>> = entries
+                    .iter()
+                    .map(|e| {
+                        let cached = proof_html.is_some_and(|m| m.get(e.row).is_some());
+                        (!cached).then(|| markdown::cell_html(&e.row.preuve))
+                    })
+                    .collect();
+                let rows: Vec<checklist::DepositRow<'_>> = entries
+                    .iter()
+                    .zip(&fresh)
+                    .zip(&motifs)
+                    .map(|((e, fresh), motif)| checklist::DepositRow {
+                        preuve: &e.row.preuve_id,
+                        anchor: anchor_in(guide_of_code, &e.row.preuve_id),
+                        text_html: proof_html
+                            .and_then(|m| m.get(e.row))
+                            .or(fresh.as_ref())
+                            .map_or("", String::as_str),
+                        source: e.row.source.as_str(),
+                        source_inferred: e.row.source_inferred,
+                        nature: e.row.nature,
+                        nil: e.nil,
+                        motif: *motif,
+                        derogation: o
+                            .echeances
+                            .and_then(|d| d.derogation(e.row))
+                            .zip(until.as_deref())
+                            .map(|(d, until)| (until, d.content_now())),
+                    })
+                    .collect();
+                let mut rows_html = String::with_capacity(rows.len() * 400);
+                checklist::deposit_rows(&mut rows_html, &guide, &rows);
+                Some(DepositGroup {
+                    title: ch.title.clone(),
+                    anchor,
+                    rows_html,
+                })
+            })
+            .collect();
+        // One row per requirement (its proofs share the reason), not per proof.
+        let mut masked: Vec<checklist::MaskedRow<'_>> = Vec::new();
+        let mut last: Option<(&str, &Mask, &Vec<&str>)> = None;
+        for m in &o.masquees {
+            let key = (m.row.exigence_id.as_str(), &m.mask, &m.nils);
+            let link = checklist::Anchor {
+                text: &m.row.preuve_id,
+                anchor: anchor_in(guide_of_code, &m.row.preuve_id),
+            };
+            if last == Some(key) {
+                if let Some(row) = masked.last_mut() {
+                    row.proofs.push(link);
+                }
+                continue;
+            }
+            last = Some(key);
+            masked.push(checklist::MaskedRow {
+                exigence: checklist::Anchor {
+                    text: &m.row.exigence_id,
+                    anchor: anchor_in(guide_of_code, &m.row.exigence_id),
+                },
+                proofs: vec![link],
+                chapitre: &m.row.chapitre,
+                reason: {
+                    let why = match &m.mask {
+                        Mask::Heritage(nru) => format!("héritage ({nru})"),
+                        Mask::Equivalence { nru, .. } => format!("équivalence ({nru})"),
+                        Mask::HorsEdcPsc => "profil hors EDC PSC".to_owned(),
+                    };
+                    // R5b: a homologation is spared only for these NILs.
+                    if m.nils.is_empty() {
+                        why
+                    } else {
+                        format!("{why} — homologation CNDA du NIL {}", m.nils.join(", "))
+                    }
+                },
+                common: match &m.mask {
+                    Mask::Equivalence {
+                        requirement: (code, id),
+                        ..
+                    } => Some((
+                        code.as_str(),
+                        id.as_str(),
+                        self.requirement_url(code, id, &path),
+                    )),
+                    _ => None,
+                },
+            });
+        }
+        let mut masked_html = String::with_capacity(masked.len() * 300);
+        checklist::masked_rows(&mut masked_html, &guide, &masked);
+        let deadlines = o
+            .echeances
+            .map(|e| {
+                [
+                    (
+                        "Date 1",
+                        e.date1,
+                        "dossier administratif et éligibilité soumis",
+                    ),
+                    (
+                        "Date 2",
+                        e.date2,
+                        "dossier de preuves complet soumis ; NRU de la solution racine déclaré",
+                    ),
+                    (
+                        "Date 3",
+                        e.date3,
+                        "fin des échanges et des preuves dérogatoires",
+                    ),
+                ]
+                .into_iter()
+                .map(|(name, date, what)| DeadlineView {
+                    name,
+                    date: french::datetime(date),
+                    what,
+                    passed: date <= e.reference,
+                })
+                .collect()
+            })
+            .unwrap_or_default();
+        let composants = c
+            .solution
+            .component_slots()
+            .map(|slot| (slot.kind, slot.composant))
+            .map(|(kind, k)| ComponentView {
+                kind,
+                nom: k.nom.clone(),
+                editeur: k.editeur.clone(),
+                nouveau: k.nouveau,
+                chapitres: k.chapitres.join(" ; "),
+            })
+            .collect();
+        let title = format!("Candidature {} — {}", c.id, c.solution.nom);
+        let view = CandidatureView {
+            layout: self.layout(
+                &path,
+                &title,
+                Some("Preuves à déposer, preuves non redemandées, documents et échéances"),
+                vec![
+                    Self::home_crumb(),
+                    Link {
+                        title: "Candidatures".to_owned(),
+                        url: "candidatures/index.html".to_owned(),
+                    },
+                ],
+            ),
+            id: c.id.to_string(),
+            dispositif: format!("{} — {}", o.dispositif.code, o.dispositif.nom),
+            guide_url: guide.clone(),
+            rem_version: o.rem.version.to_string(),
+            editeur: c.editeur.raison_sociale.clone(),
+            solution: c.solution.nom.clone(),
+            version: c.solution.version.to_string(),
+            composant_principal: c.solution.composant_principal.clone(),
+            profils: o
+                .profils
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            composants,
+            noms: c
+                .noms_commerciaux
+                .iter()
+                .map(|n| NameView {
+                    nom: n.nom.clone(),
+                    nil: n.nil.clone(),
+                    version: n.version.to_string(),
+                })
+                .collect(),
+            racine: o.racine.map(refs),
+            heritage: o.heritage.iter().map(|r| refs(r)).collect(),
+            totals,
+            chapters,
+            deposit_natures: nature_filter(o.a_deposer.iter().map(|e| e.row.nature)),
+            deposit_groups,
+            masked_html,
+            masked_count: masked.len(),
+            attestation: o.attestation.clone(),
+            deadlines,
+            reference: o
+                .echeances
+                .map(|e| french::date(e.reference.date()))
+                .unwrap_or_default(),
+            alertes: o.alertes.clone(),
+            ordre: o.ordre_conseille(),
+        };
+        let document_error = |message: String| Diagnostic::error(Location::file(&c.file), message);
+        let texts = self.row_texts.get(&o.dispositif.code);
+        let mut files = vec![
+            self.html("candidature.html", path, &view)?,
+            OutputFile {
+                path: format!("{dir}preuves.json"),
+                bytes: crate::render::preuves::json_with(o, texts).into_bytes(),
+            },
+            OutputFile {
+                path: format!("{dir}preuves.csv"),
+                bytes: crate::render::preuves::csv_with(o, texts),
+            },
+        ];
+        if !o.attestation.is_empty() {
+            let bytes = crate::render::attestation::attestation(o, Some(self.date))
+                .map_err(|e| document_error(format!("attestation : {}", e.0)))?;
+            files.push(OutputFile {
+                path: format!("{dir}attestation.pdf"),
+                bytes,
+            });
+        }
+        let markdown = crate::render::convention::markdown(&self.templates, o, self.date)
+            .map_err(document_error)?;
+        let html = crate::render::convention::html(&self.templates, &markdown, o)
+            .map_err(document_error)?;
+        let pdf = crate::render::convention::pdf(&markdown, o, self.date)
+            .map_err(|e| document_error(format!("convention : {}", e.0)))?;
+        files.push(OutputFile {
+            path: format!("{dir}convention.html"),
+            bytes: html.into_bytes(),
+        });
+        files.push(OutputFile {
+            path: format!("{dir}convention.pdf"),
+            bytes: pdf,
+        });
+        Ok(files)
+    }
+}
