@@ -517,6 +517,27 @@ fn home_and_guide_show_the_calendar_and_the_dsr() {
 }
 
 #[test]
+fn derogation_texts_only_for_the_guichets_the_rem_uses() {
+    let project = sample();
+    // SDV-PSF whose EDC PSC proofs are restated as Convergence ones: the guide no longer explains the
+    // EDC PSC derogation, the CNDA one stays; other guides keep both.
+    let rem = project.path().join("data/rem/SDV-PSF/2.0.csv");
+    let text = std::fs::read_to_string(&rem).unwrap();
+    assert!(
+        text.contains(";EDC PSC\n"),
+        "the sample REM has EDC PSC proofs"
+    );
+    std::fs::write(&rem, text.replace(";EDC PSC\n", ";Convergence\n")).unwrap();
+    let out = build(project.path());
+    let psf = std::fs::read_to_string(out.join("dispositifs/SDV-PSF/index.html")).unwrap();
+    assert!(!psf.contains("<strong>Habilitation EDC PSC</strong>"));
+    assert!(psf.contains("<strong>Homologation CNDA</strong>"));
+    assert!(psf.contains("<h3 id=\"derogatoires\">"));
+    let dui = std::fs::read_to_string(out.join("dispositifs/MS-DUI/index.html")).unwrap();
+    assert!(dui.contains("<strong>Habilitation EDC PSC</strong> (4 preuves de ce REM)"));
+}
+
+#[test]
 fn equivalence_matrix_snapshot() {
     let project = sample();
     let out = build(project.path());
