@@ -290,6 +290,12 @@ pub struct Profile {
 pub const GENERAL: &str = "Général";
 
 impl Profile {
+    /// Profile names as pages and documents list them: `Général, MS1`.
+    pub fn list<'a>(profiles: impl IntoIterator<Item = &'a Profile>) -> String {
+        let names: Vec<&str> = profiles.into_iter().map(Profile::as_str).collect();
+        names.join(", ")
+    }
+
     /// A profile named `name` (trimmed).
     pub fn new(name: &str) -> Self {
         let name = name.trim().to_owned();

@@ -111,12 +111,7 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
         doc.table(&[0.4, 0.25, 0.35], &["Membre", "SIRET", "Rôle"], &rows);
     }
 
-    let profils = o
-        .profils
-        .iter()
-        .map(|p| p.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let profils = crate::model::Profile::list(&o.profils);
     doc.paragraph(
         &[
             Span::plain("éditeur de la solution logicielle "),

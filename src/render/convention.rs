@@ -237,12 +237,7 @@ pub fn view(o: &Outcome<'_>, date: NaiveDate) -> ConventionView {
                 version: md(n.version.as_str()),
             })
             .collect(),
-        profils: md(&o
-            .profils
-            .iter()
-            .map(|p| p.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")),
+        profils: md(&crate::model::Profile::list(&o.profils)),
         hors_edc_psc: o
             .masquees
             .iter()

@@ -613,11 +613,7 @@ pub fn text(o: &Outcome<'_>) -> String {
         c.solution.nom,
         c.solution.version,
         c.solution.composant_principal,
-        o.profils
-            .iter()
-            .map(|p| p.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        crate::model::Profile::list(&o.profils)
     );
     for r in &o.heritage {
         let _ = writeln!(

@@ -37,12 +37,7 @@ impl Plan<'_> {
             id: c.id.to_string(),
             dispositif: o.dispositif.code.to_string(),
             solution: format!("{} {}", c.solution.nom, c.solution.version),
-            profils: o
-                .profils
-                .iter()
-                .map(|p| p.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            profils: crate::model::Profile::list(&o.profils),
             a_deposer: o.a_deposer.len(),
             masquees: o.masquees.len(),
             attestation: !o.attestation.is_empty(),
@@ -69,12 +64,7 @@ impl Plan<'_> {
             dispositif: r.dispositif.to_string(),
             solution: r.solution.clone(),
             version: r.version.to_string(),
-            profils: r
-                .profils
-                .iter()
-                .map(|p| p.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            profils: crate::model::Profile::list(&r.profils),
         };
         let mut chapters: Vec<ChapterCounts> = Vec::new();
         for title in o.rem.chapters() {
@@ -298,12 +288,7 @@ impl Plan<'_> {
             solution: c.solution.nom.clone(),
             version: c.solution.version.to_string(),
             composant_principal: c.solution.composant_principal.clone(),
-            profils: o
-                .profils
-                .iter()
-                .map(|p| p.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            profils: crate::model::Profile::list(&o.profils),
             composants,
             noms: c
                 .noms_commerciaux

@@ -18,12 +18,7 @@ impl Plan<'_> {
                     hors_edc_psc: d.profils_hors_edc_psc.contains(p),
                 })
                 .collect(),
-            hors_edc_psc: d
-                .profils_hors_edc_psc
-                .iter()
-                .map(|p| p.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            hors_edc_psc: crate::model::Profile::list(&d.profils_hors_edc_psc),
             heritage: d
                 .heritage_vague1
                 .iter()

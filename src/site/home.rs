@@ -15,12 +15,7 @@ impl Plan<'_> {
             rem_version: guide
                 .and_then(|g| g.current())
                 .map(|r| r.version.to_string()),
-            profils: d
-                .profils
-                .iter()
-                .map(|p| p.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            profils: crate::model::Profile::list(&d.profils),
             ouverture: d
                 .ouverture
                 .map(french::date)
