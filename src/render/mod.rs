@@ -27,6 +27,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("page.html", include_str!("../../templates/page.html")),
     ("section.html", include_str!("../../templates/section.html")),
     ("guide.html", include_str!("../../templates/guide.html")),
+    ("chapter.html", include_str!("../../templates/chapter.html")),
     (
         "equivalences.html",
         include_str!("../../templates/equivalences.html"),

@@ -16,6 +16,7 @@ impl Plan<'_> {
             guide.code, rem.version
         );
         let (guichets, derogatory) = Self::guichets(Some(rem));
+        let pages = pages_of(rem, &format!("rem-{}", rem.version));
         let view = GuideView {
             layout: self.layout(
                 &path,
@@ -35,17 +36,23 @@ impl Plan<'_> {
             prose_html: None,
             guichets,
             derogatory,
-            rem: Some(self.rem_view(guide, rem, false)),
+            rem: Some(self.rem_view(rem, &pages, false)),
             csv_url: format!("exigences-{}.csv", rem.version),
             releases: Vec::new(),
             changelogs: Vec::new(),
         };
-        Ok(vec![
-            self.html("guide.html", path, &view)?,
-            OutputFile {
-                path: format!("{dir}exigences-{}.csv", rem.version),
-                bytes: render::csv::rem(&rem.rows),
-            },
-        ])
+        let mut files = vec![self.html("guide.html", path.clone(), &view)?];
+        if let Some(rem) = &view.rem {
+            let index = Link {
+                title: format!("REM {}", rem.version),
+                url: path,
+            };
+            files.extend(self.chapter_pages(guide, rem, &index, true)?);
+        }
+        files.push(OutputFile {
+            path: format!("{dir}exigences-{}.csv", rem.version),
+            bytes: render::csv::rem(&rem.rows),
+        });
+        Ok(files)
     }
 }

@@ -59,6 +59,7 @@ impl Plan<'_> {
             root_of(&path),
             o.dispositif.code
         );
+        let guide_dir = format!("{}dispositifs/{}/", root_of(&path), o.dispositif.code);
         let refs = |r: &crate::model::Referencement| RefView {
             nru: r.nru.to_string(),
             dispositif: r.dispositif.to_string(),
@@ -102,8 +103,8 @@ impl Plan<'_> {
         let code = &o.dispositif.code;
         let proof_html = self.proof_html.get(code);
         let guide_of_code = self.guides.get(code);
-        fn anchor_in<'s>(guide: Option<&'s Guide<'_>>, id: &'s str) -> &'s str {
-            guide.map_or(id, |g| g.anchor(id))
+        fn target_in<'s>(guide: Option<&'s Guide<'_>>, id: &'s str) -> std::borrow::Cow<'s, str> {
+            guide.map_or_else(|| format!("index.html#{id}").into(), |g| g.target(id))
         }
         let until = o.echeances.map(|d| french::datetime(d.date3));
         let deposit_groups = chapters
@@ -147,7 +148,7 @@ impl Plan<'_> {
                     .zip(&motifs)
                     .map(|((e, fresh), motif)| checklist::DepositRow {
                         preuve: &e.row.preuve_id,
-                        anchor: anchor_in(guide_of_code, &e.row.preuve_id),
+                        target: target_in(guide_of_code, &e.row.preuve_id),
                         text_html: proof_html
                             .and_then(|m| m.get(e.row))
                             .or(fresh.as_ref())
@@ -165,7 +166,7 @@ impl Plan<'_> {
                     })
                     .collect();
                 let mut rows_html = String::with_capacity(rows.len() * 400);
-                checklist::deposit_rows(&mut rows_html, &guide, &rows);
+                checklist::deposit_rows(&mut rows_html, &guide_dir, &rows);
                 Some(DepositGroup {
                     title: ch.title.clone(),
                     anchor,
@@ -180,7 +181,7 @@ impl Plan<'_> {
             let key = (m.row.exigence_id.as_str(), &m.mask, &m.nils);
             let link = checklist::Anchor {
                 text: &m.row.preuve_id,
-                anchor: anchor_in(guide_of_code, &m.row.preuve_id),
+                target: target_in(guide_of_code, &m.row.preuve_id),
             };
             if last == Some(key) {
                 if let Some(row) = masked.last_mut() {
@@ -192,7 +193,7 @@ impl Plan<'_> {
             masked.push(checklist::MaskedRow {
                 exigence: checklist::Anchor {
                     text: &m.row.exigence_id,
-                    anchor: anchor_in(guide_of_code, &m.row.exigence_id),
+                    target: target_in(guide_of_code, &m.row.exigence_id),
                 },
                 proofs: vec![link],
                 chapitre: &m.row.chapitre,
@@ -223,7 +224,7 @@ impl Plan<'_> {
             });
         }
         let mut masked_html = String::with_capacity(masked.len() * 300);
-        checklist::masked_rows(&mut masked_html, &guide, &masked);
+        checklist::masked_rows(&mut masked_html, &guide_dir, &masked);
         let deadlines = o
             .echeances
             .map(|e| {

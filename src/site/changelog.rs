@@ -31,19 +31,27 @@ impl Plan<'_> {
         let guide = &self.guides[code];
         let is_current = i + 2 == guide.rems.len();
         let root = root_of(&path);
-        let target = if is_current {
-            format!("{root}{}", guide.url())
+        // The current release's pages are laid out once; an older one's
+        // here, to link into its archived chapter pages.
+        let owned;
+        let pages = if is_current {
+            &guide.pages
         } else {
-            format!("{root}dispositifs/{code}/rem-{}.html", d.new)
+            let rem = &guide.rems[i + 1];
+            owned = pages_of(rem, &format!("rem-{}", rem.version));
+            &owned
         };
-        let anchors = if is_current {
-            Some(&guide.anchors)
+        let dir = format!("{root}{}", guide.dir());
+        let index = if is_current {
+            "index.html".to_owned()
         } else {
-            None
+            format!("rem-{}.html", d.new)
         };
         let link = |id: &str| -> Option<String> {
-            let anchor = anchors.and_then(|a| a.get(id)).map_or(id, String::as_str);
-            Some(format!("{target}#{anchor}"))
+            Some(match pages.targets.get(id) {
+                Some(t) => format!("{dir}{t}"),
+                None => format!("{dir}{index}#{id}"),
+            })
         };
         let title = format!("Évolutions du REM {code} : {} → {}", d.old, d.new);
         let view = ChangelogView {

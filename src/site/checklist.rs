@@ -38,11 +38,10 @@ fn escape(out: &mut String, text: &str, slash: bool) {
 }
 
 /// `<a href="guide#anchor">text</a>`, `guide` already escaped.
-fn link(out: &mut String, guide: &str, anchor: &str, text: &str) {
+fn link(out: &mut String, dir: &str, target: &str, text: &str) {
     out.push_str("<a href=\"");
-    out.push_str(guide);
-    out.push('#');
-    attr_into(out, anchor);
+    out.push_str(dir);
+    attr_into(out, target);
     out.push_str("\">");
     escape_into(out, text);
     out.push_str("</a>");
@@ -52,8 +51,8 @@ fn link(out: &mut String, guide: &str, anchor: &str, text: &str) {
 pub struct DepositRow<'a> {
     /// Proof number.
     pub preuve: &'a str,
-    /// Its anchor in the guide.
-    pub anchor: &'a str,
+    /// Its page and anchor, from the guide's folder.
+    pub target: std::borrow::Cow<'a, str>,
     /// Expected proof, already HTML.
     pub text_html: &'a str,
     /// Guichet.
@@ -70,16 +69,16 @@ pub struct DepositRow<'a> {
     pub derogation: Option<(&'a str, &'a str)>,
 }
 
-/// The `<tr>` rows of one chapter's table of proofs to deposit; `guide` is
-/// the URL of the dispositif's guide, which the proof anchors complete.
-pub fn deposit_rows(out: &mut String, guide: &str, rows: &[DepositRow<'_>]) {
+/// The `<tr>` rows of one chapter's table of proofs to deposit; `dir` is
+/// the URL of the dispositif's guide folder, which the proof targets complete.
+pub fn deposit_rows(out: &mut String, dir: &str, rows: &[DepositRow<'_>]) {
     let mut escaped = String::new();
-    attr_into(&mut escaped, guide);
+    attr_into(&mut escaped, dir);
     for r in rows {
         out.push_str("<tr data-nature=\"");
         out.push_str(super::nature_key(r.nature));
         out.push_str("\"><th scope=\"row\">");
-        link(out, &escaped, r.anchor, r.preuve);
+        link(out, &escaped, &r.target, r.preuve);
         out.push_str("</th><td>");
         out.push_str(r.text_html);
         if let Some((until, content)) = r.derogation {
@@ -111,8 +110,8 @@ pub fn deposit_rows(out: &mut String, guide: &str, rows: &[DepositRow<'_>]) {
 pub struct Anchor<'a> {
     /// Shown text.
     pub text: &'a str,
-    /// Anchor in the guide.
-    pub anchor: &'a str,
+    /// Page and anchor, from the guide's folder.
+    pub target: std::borrow::Cow<'a, str>,
 }
 
 /// One requirement whose proofs are not asked.
@@ -130,10 +129,10 @@ pub struct MaskedRow<'a> {
 }
 
 /// The `<tr>` rows of the table of proofs not asked.
-pub fn masked_rows(out: &mut String, guide: &str, rows: &[MaskedRow<'_>]) {
+pub fn masked_rows(out: &mut String, dir: &str, rows: &[MaskedRow<'_>]) {
     let mut escaped = String::new();
-    attr_into(&mut escaped, guide);
-    let link = |out: &mut String, a: &Anchor<'_>| link(out, &escaped, a.anchor, a.text);
+    attr_into(&mut escaped, dir);
+    let link = |out: &mut String, a: &Anchor<'_>| link(out, &escaped, &a.target, a.text);
     for r in rows {
         out.push_str("<tr><th scope=\"row\">");
         link(out, &r.exigence);

@@ -36,16 +36,11 @@ impl Plan<'_> {
     }
 
     /// The REM of a guide page, chapter → requirement → scenario → proof.
-    pub(super) fn rem_view(&self, guide: &Guide<'_>, rem: &Rem, current: bool) -> RemView {
-        let owned;
-        let anchors = if current {
-            &guide.anchors
-        } else {
-            owned = anchors_of(rem).0;
-            &owned
-        };
-        let mut used: BTreeSet<String> = anchors.values().cloned().collect();
-        used.extend(GUIDE_IDS.iter().map(|s| (*s).to_owned()));
+    /// A REM release, chapter → requirement → scenario → proof, laid out
+    /// as `pages` says.
+    pub(super) fn rem_view(&self, rem: &Rem, pages: &Pages<'_>, current: bool) -> RemView {
+        let anchors = &pages.anchors;
+        let mut used = pages.used.clone();
         // What changed since the previous release, marked on the current one.
         let mut marks: HashMap<&str, (&'static str, String)> = HashMap::new();
         if let Some(d) = self
@@ -76,22 +71,44 @@ impl Plan<'_> {
                 );
             }
         }
-        let mut chapters: Vec<ChapterView> = Vec::new();
-        let mut profils: Vec<FilterValue> = Vec::new();
-        let mut perimetres: BTreeSet<String> = BTreeSet::new();
-        let mut natures: Vec<Option<crate::model::Nature>> = Vec::new();
+        let folder = &pages.folder;
+        let mut chapters: Vec<ChapterView> = pages
+            .chapters
+            .iter()
+            .enumerate()
+            .map(|(i, (title, stem))| ChapterView {
+                title: (*title).to_owned(),
+                number: i + 1,
+                url: format!("{folder}/{stem}.html"),
+                requirements: Vec::new(),
+                proof_count: 0,
+                changes: 0,
+                profils: Vec::new(),
+                perimetres: Vec::new(),
+                natures: Vec::new(),
+            })
+            .collect();
+        let mut natures: Vec<Vec<Option<crate::model::Nature>>> = vec![Vec::new(); chapters.len()];
         for (id, rows) in rem.requirements() {
             let first = rows[0];
+            let Some(&number) = pages.chapter_of.get(id) else {
+                continue;
+            };
+            let chapter = &mut chapters[number];
             let nature = rows.iter().find_map(|r| r.nature);
-            natures.push(nature);
+            natures[number].push(nature);
             let profil_key = crate::text::fold_key(first.profil.as_str());
-            if !profils.iter().any(|p| p.key == profil_key) {
-                profils.push(FilterValue {
+            if !chapter.profils.iter().any(|p| p.key == profil_key) {
+                chapter.profils.push(FilterValue {
                     key: profil_key.clone(),
                     name: first.profil.as_str().to_owned(),
                 });
             }
-            perimetres.insert(first.perimetre.as_str().to_owned());
+            let perimetre = first.perimetre.as_str();
+            if !chapter.perimetres.iter().any(|p| p == perimetre) {
+                chapter.perimetres.push(perimetre.to_owned());
+            }
+            chapter.proof_count += rows.len();
             let mut scenarios: Vec<ScenarioView> = Vec::new();
             for row in &rows {
                 if scenarios.last().is_none_or(|s| s.id != row.scenario_id) {
@@ -122,7 +139,7 @@ impl Plan<'_> {
                     .map(|(code, other)| EquivalentView {
                         code: code.to_string(),
                         id: other.clone(),
-                        url: self.requirement_url(code, other, "dispositifs/X/index.html"),
+                        url: self.requirement_url(code, other, "dispositifs/X/chapitres/X.html"),
                     })
                     .collect()
             } else {
@@ -150,30 +167,66 @@ impl Plan<'_> {
                 equivalents,
                 scenarios,
             };
-            match chapters.iter_mut().find(|c| c.title == first.chapitre) {
-                Some(c) => c.requirements.push(requirement),
-                None => {
-                    let anchor = unique(
-                        &mut used,
-                        &format!("chapitre-{}", markdown::slug(&first.chapitre)),
-                    );
-                    chapters.push(ChapterView {
-                        title: first.chapitre.clone(),
-                        anchor,
-                        requirements: vec![requirement],
-                    });
-                }
-            }
+            chapter.changes += usize::from(requirement.change.is_some());
+            chapter.requirements.push(requirement);
+        }
+        for (chapter, natures) in chapters.iter_mut().zip(natures) {
+            chapter.perimetres.sort();
+            chapter.natures = nature_filter(natures.into_iter());
         }
         RemView {
             version: rem.version.to_string(),
             requirement_count: chapters.iter().map(|c| c.requirements.len()).sum(),
             proof_count: rem.rows.len(),
-            profils,
-            perimetres: perimetres.into_iter().collect(),
-            natures: nature_filter(natures.into_iter()),
             chapters,
         }
+    }
+
+    /// One page per chapter of `view`, in `dir` (`dispositifs/X/`), under
+    /// the guide's or the archived release's page `index`.
+    pub(super) fn chapter_pages(
+        &self,
+        guide: &Guide<'_>,
+        view: &RemView,
+        index: &Link,
+        archived: bool,
+    ) -> Result<Vec<OutputFile>, Diagnostic> {
+        let dir = guide.dir();
+        let count = view.chapters.len();
+        let link = |i: usize| {
+            view.chapters.get(i).map(|c| Link {
+                title: c.title.clone(),
+                url: c.url.rsplit('/').next().unwrap_or_default().to_owned(),
+            })
+        };
+        view.chapters
+            .iter()
+            .enumerate()
+            .map(|(i, chapter)| {
+                let path = format!("{dir}{}", chapter.url);
+                let title = format!("{} — {}", guide.code, chapter.title);
+                let page = ChapterPageView {
+                    layout: self.layout(
+                        &path,
+                        &title,
+                        Some(&format!(
+                            "Exigences, scénarios et preuves du chapitre « {} » du REM {} {}",
+                            chapter.title, guide.code, view.version
+                        )),
+                        vec![Self::home_crumb(), index.clone()],
+                    ),
+                    archived,
+                    current_version: guide.current().map(|r| r.version.to_string()),
+                    version: &view.version,
+                    index_url: format!("../{}", index.url.rsplit('/').next().unwrap_or_default()),
+                    chapter,
+                    count,
+                    previous: i.checked_sub(1).and_then(link),
+                    next: link(i + 1),
+                };
+                self.html("chapter.html", path, &page)
+            })
+            .collect()
     }
 
     pub(super) fn guichets(rem: Option<&Rem>) -> (Vec<GuichetView>, DerogatoryView) {
@@ -220,6 +273,9 @@ impl Plan<'_> {
                 guide.code
             ))
         });
+        let rem = guide
+            .current()
+            .map(|r| self.rem_view(r, &guide.pages, true));
         let view = GuideView {
             layout: self.layout(
                 &path,
@@ -237,12 +293,19 @@ impl Plan<'_> {
             }),
             guichets,
             derogatory,
-            rem: guide.current().map(|r| self.rem_view(guide, r, true)),
+            rem,
             csv_url: "exigences.csv".to_owned(),
             releases,
             changelogs: self.changelog_links(&guide.code, &path),
         };
-        let mut files = vec![self.html("guide.html", path, &view)?];
+        let mut files = vec![self.html("guide.html", path.clone(), &view)?];
+        if let Some(rem) = &view.rem {
+            let index = Link {
+                title: Self::guide_title(guide),
+                url: path,
+            };
+            files.extend(self.chapter_pages(guide, rem, &index, false)?);
+        }
         if let Some(rem) = guide.current() {
             files.push(OutputFile {
                 path: format!("{dir}exigences.csv"),

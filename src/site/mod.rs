@@ -256,21 +256,29 @@ struct Guide<'a> {
     dsr: Option<&'a Dispositif>,
     /// Oldest first; may be empty.
     rems: &'a [Rem],
-    /// Anchor of each requirement and proof of the current release.
-    anchors: rustc_hash::FxHashMap<&'a str, String>,
+    /// The current release's chapter pages and anchors.
+    pages: Pages<'a>,
     /// First row of each requirement of the current release.
     requirements: HashMap<&'a str, &'a RemRow>,
 }
 
 impl Guide<'_> {
-    /// The anchor of a requirement or proof of the current release (its ID
-    /// unless that collided).
-    fn anchor<'s>(&'s self, id: &'s str) -> &'s str {
-        self.anchors.get(id).map_or(id, String::as_str)
+    /// Where a requirement or proof of the current release is, from the
+    /// guide's folder: `chapitres/<chapter>.html#<anchor>`; the guide itself
+    /// (whose index of numbers redirects) for an ID it does not have.
+    fn target<'s>(&'s self, id: &'s str) -> std::borrow::Cow<'s, str> {
+        match self.pages.targets.get(id) {
+            Some(t) => t.as_str().into(),
+            None => format!("index.html#{id}").into(),
+        }
     }
 
     fn url(&self) -> String {
         format!("dispositifs/{}/index.html", self.code)
+    }
+
+    fn dir(&self) -> String {
+        format!("dispositifs/{}/", self.code)
     }
 
     fn current(&self) -> Option<&Rem> {
@@ -384,24 +392,93 @@ fn unique(used: &mut BTreeSet<String>, wanted: &str) -> String {
     candidate
 }
 
-/// Anchors of a release: requirement IDs first, then proof numbers, each
-/// kept as written unless already taken.
-fn anchors_of(rem: &Rem) -> (rustc_hash::FxHashMap<&str, String>, BTreeSet<String>) {
-    let mut used: BTreeSet<String> = GUIDE_IDS.iter().map(|s| (*s).to_owned()).collect();
-    let mut anchors = rustc_hash::FxHashMap::default();
-    for row in &rem.rows {
-        if !anchors.contains_key(row.exigence_id.as_str()) {
-            let a = unique(&mut used, &row.exigence_id);
-            anchors.insert(row.exigence_id.as_str(), a);
+/// How a release is split into pages, one per chapter, and the anchor of
+/// each requirement and proof on them.
+#[derive(Default)]
+struct Pages<'a> {
+    /// The folder of the chapter pages, from the guide's.
+    folder: String,
+    /// Chapter titles and their file stems, in REM order.
+    chapters: Vec<(&'a str, String)>,
+    /// The chapter (index in `chapters`) of each requirement and proof.
+    chapter_of: rustc_hash::FxHashMap<&'a str, usize>,
+    /// Anchor of each requirement and proof: its ID unless already taken.
+    anchors: rustc_hash::FxHashMap<&'a str, String>,
+    /// `<folder>/<stem>.html#<anchor>` of each requirement and proof.
+    targets: rustc_hash::FxHashMap<&'a str, String>,
+    /// Every id the pages use, for the scenarios' anchors.
+    used: BTreeSet<String>,
+}
+
+/// Longest file stem of a chapter page, in bytes.
+const CHAPTER_STEM_MAX: usize = 48;
+
+/// The file stem of a chapter page: its title in lower-case ASCII words
+/// joined by hyphens, cut on a word; `chapitre` when nothing is left.
+fn chapter_stem(title: &str) -> String {
+    let mut stem = String::new();
+    for word in crate::text::fold_key(title)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !stem.is_empty() && stem.len() + 1 + word.len() > CHAPTER_STEM_MAX {
+            break;
+        }
+        if !stem.is_empty() {
+            stem.push('-');
+        }
+        stem.push_str(&word[..word.len().min(CHAPTER_STEM_MAX)]);
+    }
+    if stem.is_empty() {
+        stem.push_str("chapitre");
+    }
+    stem
+}
+
+/// The pages of a release whose chapter pages go in `folder` (`chapitres`,
+/// `rem-1.0`). Anchors: requirement IDs first, then proof numbers, each kept
+/// as written unless already taken. A requirement, with all its proofs, is
+/// in the chapter of its first row, as the guide shows it.
+fn pages_of<'a>(rem: &'a Rem, folder: &str) -> Pages<'a> {
+    let mut pages = Pages {
+        folder: folder.to_owned(),
+        used: GUIDE_IDS.iter().map(|s| (*s).to_owned()).collect(),
+        ..Pages::default()
+    };
+    let mut stems: BTreeSet<String> = BTreeSet::new();
+    let requirements = rem.requirements();
+    for (id, rows) in &requirements {
+        let title = rows[0].chapitre.as_str();
+        let chapter = match pages.chapters.iter().position(|(t, _)| *t == title) {
+            Some(i) => i,
+            None => {
+                let stem = unique(&mut stems, &chapter_stem(title));
+                pages.chapters.push((title, stem));
+                pages.chapters.len() - 1
+            }
+        };
+        pages.chapter_of.insert(id, chapter);
+        for row in rows {
+            pages.chapter_of.entry(&row.preuve_id).or_insert(chapter);
         }
     }
+    for (id, _) in &requirements {
+        let a = unique(&mut pages.used, id);
+        pages.anchors.insert(id, a);
+    }
     for row in &rem.rows {
-        if !anchors.contains_key(row.preuve_id.as_str()) {
-            let a = unique(&mut used, &row.preuve_id);
-            anchors.insert(row.preuve_id.as_str(), a);
+        if !pages.anchors.contains_key(row.preuve_id.as_str()) {
+            let a = unique(&mut pages.used, &row.preuve_id);
+            pages.anchors.insert(row.preuve_id.as_str(), a);
         }
     }
-    (anchors, used)
+    for (id, anchor) in &pages.anchors {
+        let stem = &pages.chapters[pages.chapter_of[id]].1;
+        pages
+            .targets
+            .insert(id, format!("{folder}/{stem}.html#{anchor}"));
+    }
+    pages
 }
 
 impl<'a> Plan<'a> {
@@ -423,15 +500,15 @@ impl<'a> Plan<'a> {
         );
         for code in codes {
             let rems: &[Rem] = project.rems.get(&code).map_or(&[], Vec::as_slice);
-            let (anchors, requirements) = match rems.last() {
+            let (pages, requirements) = match rems.last() {
                 Some(rem) => {
                     let mut first = HashMap::new();
                     for row in &rem.rows {
                         first.entry(row.exigence_id.as_str()).or_insert(row);
                     }
-                    (anchors_of(rem).0, first)
+                    (pages_of(rem, "chapitres"), first)
                 }
-                None => (Default::default(), HashMap::new()),
+                None => (Pages::default(), HashMap::new()),
             };
             guides.insert(
                 code.clone(),
@@ -439,7 +516,7 @@ impl<'a> Plan<'a> {
                     dsr: project.catalogue.get(code.as_str()),
                     code,
                     rems,
-                    anchors,
+                    pages,
                     requirements,
                 },
             );
@@ -717,9 +794,9 @@ impl<'a> Plan<'a> {
     /// Link from a page at `from` to requirement `id` of `code`, when its guide has it.
     fn requirement_url(&self, code: &DispositifCode, id: &str, from: &str) -> Option<String> {
         let guide = self.guides.get(code)?;
-        let anchor = guide.anchors.get(id)?;
         guide.requirements.get(id)?;
-        Some(format!("{}{}#{anchor}", root_of(from), guide.url()))
+        let target = guide.pages.targets.get(id)?;
+        Some(format!("{}{}{target}", root_of(from), guide.dir()))
     }
 
     fn assets(&self) -> Vec<OutputFile> {

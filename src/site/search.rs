@@ -24,6 +24,7 @@ impl Plan<'_> {
         let mut entries = Vec::new();
         for g in self.guides.values() {
             let url = g.url();
+            let dir = g.dir();
             entries.push(SearchEntry {
                 t: Self::guide_title(g),
                 u: url.clone(),
@@ -37,7 +38,7 @@ impl Plan<'_> {
                 if seen.insert(&row.exigence_id) {
                     entries.push(SearchEntry {
                         t: row.exigence_id.clone(),
-                        u: format!("{url}#{}", g.anchor(&row.exigence_id)),
+                        u: format!("{dir}{}", g.target(&row.exigence_id)),
                         k: "exigence",
                         d: Some(g.code.to_string()),
                         x: markdown::plain_text(&row.exigence, 160),
@@ -45,7 +46,7 @@ impl Plan<'_> {
                 }
                 entries.push(SearchEntry {
                     t: row.preuve_id.clone(),
-                    u: format!("{url}#{}", g.anchor(&row.preuve_id)),
+                    u: format!("{dir}{}", g.target(&row.preuve_id)),
                     k: "preuve",
                     d: Some(g.code.to_string()),
                     x: markdown::plain_text(&row.preuve, 120),

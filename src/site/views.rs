@@ -213,12 +213,6 @@ pub struct RemView {
     pub requirement_count: usize,
     /// Rows.
     pub proof_count: usize,
-    /// Profiles present, for the filter.
-    pub profils: Vec<FilterValue>,
-    /// Périmètres present, for the filter.
-    pub perimetres: Vec<String>,
-    /// Natures present (`Obligatoire`, `Préconisée`, `Non précisée`), for the filter.
-    pub natures: Vec<FilterValue>,
     /// The chapters, in REM order.
     pub chapters: Vec<ChapterView>,
 }
@@ -232,15 +226,50 @@ pub struct FilterValue {
     pub name: String,
 }
 
-/// A chapter of the REM.
+/// A chapter of the REM, shown on its own page.
 #[derive(Debug, Serialize)]
 pub struct ChapterView {
     /// Title.
     pub title: String,
-    /// Anchor.
-    pub anchor: String,
+    /// 1-based rank in the REM.
+    pub number: usize,
+    /// Its page, from the guide's folder (`chapitres/<stem>.html`).
+    pub url: String,
     /// Its requirements, in REM order.
     pub requirements: Vec<RequirementView>,
+    /// Its proofs.
+    pub proof_count: usize,
+    /// Its requirements new or changed since the previous release.
+    pub changes: usize,
+    /// Profiles present, for the filter.
+    pub profils: Vec<FilterValue>,
+    /// Périmètres present, for the filter.
+    pub perimetres: Vec<String>,
+    /// Natures present (`Obligatoire`, `Préconisée`, `Non précisée`), for the filter.
+    pub natures: Vec<FilterValue>,
+}
+
+/// `chapter.html`: one chapter of a REM release.
+#[derive(Debug, Serialize)]
+pub struct ChapterPageView<'v> {
+    /// Shared layout.
+    pub layout: Layout,
+    /// The release is no longer current.
+    pub archived: bool,
+    /// The current release's number (for the archive notice).
+    pub current_version: Option<String>,
+    /// The release shown.
+    pub version: &'v str,
+    /// The page of the release (guide or archive), from this page.
+    pub index_url: String,
+    /// The chapter.
+    pub chapter: &'v ChapterView,
+    /// Chapters in the release.
+    pub count: usize,
+    /// Previous chapter, its URL from this page.
+    pub previous: Option<Link>,
+    /// Next chapter.
+    pub next: Option<Link>,
 }
 
 /// A requirement with its scenarios.

@@ -7,6 +7,21 @@
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
+  /* ---- Old links ---------------------------------------------------- */
+  /* Requirements and proofs live on their chapter's page; a link to the
+     guide's `#ID` lands on the guide's index of numbers, which names the
+     page: go there. Without this script the index entry is a plain link. */
+  function follow() {
+    var id;
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { return; }
+    var target = id && document.getElementById(id);
+    var entry = target && target.closest && target.closest("ul.idx li");
+    var link = entry && entry.querySelector("a[href]");
+    if (link) location.replace(link.getAttribute("href").split("#")[0] + "#" + encodeURIComponent(id));
+  }
+  follow();
+  window.addEventListener("hashchange", follow);
+
   /* ---- Search -------------------------------------------------------- */
   var box = document.querySelector(".search");
   if (box) {

@@ -31,10 +31,13 @@ const url = (path) => base + path;
 
 // SEGURDOC_PAGES="a.html,b.html" checks other pages (another project's site);
 // the search and filter interactions then run only when MS-DUI is among them.
+// The sample's chapter pages are named after its chapter titles.
 const pages = process.env.SEGURDOC_PAGES ? process.env.SEGURDOC_PAGES.split(",") : [
   "index.html",
   "dispositifs/MS-DUI/index.html",
+  "dispositifs/MS-DUI/chapitres/gestion-de-l-identite-nationale-de-sante-ins.html",
   "dispositifs/MS-DUI/rem-2.0.html",
+  "dispositifs/MS-DUI/rem-2.0/gestion-de-l-identite-nationale-de-sante-ins.html",
   "equivalences/index.html",
   "equivalences/HOP-DPI--MS-DUI.html",
   "parcours/index.html",
@@ -115,21 +118,28 @@ try {
   await page.waitForSelector("#recherche-resultats li a", { timeout: 5000 });
   const first = await page.getAttribute("#recherche-resultats li a", "href");
   const status = await page.textContent("#recherche-etat");
-  if (!first || !first.endsWith("dispositifs/MS-DUI/index.html#DUI.INS.01")) failures.push(`search: first result ${first}`);
+  const insPage = "dispositifs/MS-DUI/chapitres/gestion-de-l-identite-nationale-de-sante-ins.html";
+  if (!first || !first.endsWith(`${insPage}#DUI.INS.01`)) failures.push(`search: first result ${first}`);
   await page.screenshot({ path: join(shots, "search.png") });
   await page.click("#recherche-resultats li a");
   await page.waitForLoadState();
-  if (!page.url().endsWith("#DUI.INS.01")) failures.push(`search: landed on ${page.url()}`);
+  if (!page.url().endsWith(`${insPage}#DUI.INS.01`)) failures.push(`search: landed on ${page.url()}`);
 
-  // The REM filters hide requirements and say how many are shown.
-  await page.goto(url("dispositifs/MS-DUI/index.html"));
+  // An old link to the guide's anchor (before chapter pages) follows the
+  // index of numbers to the chapter page.
+  await page.goto(url("dispositifs/MS-DUI/index.html#DUI.INS.02"));
+  await page.waitForURL(/chapitres\/.*#DUI\.INS\.02$/, { timeout: 5000 }).catch(() => {});
+  if (!page.url().endsWith(`${insPage}#DUI.INS.02`)) failures.push(`old guide anchor: landed on ${page.url()}`);
+  report.push(`old guide anchor #DUI.INS.02 → ${page.url().slice(base.length)}`);
+
+  // The chapter filters hide requirements and say how many are shown.
+  await page.goto(url(insPage));
   const total = await page.locator("article.requirement").count();
   await page.uncheck("input[name=perimetre][value='Vague 1']");
   const shown = await page.locator("article.requirement:visible").count();
   const filterStatus = await page.textContent(".filter-status");
   if (!(shown > 0 && shown < total)) failures.push(`filters: ${shown} of ${total} shown after unchecking Vague 1`);
   if (!filterStatus.includes(`${shown} exigence`)) failures.push(`filters: status says ${filterStatus}`);
-  await page.locator("#rem").scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(shots, "filters.png") });
   for (const e of errors) failures.push(`interaction: script error: ${e}`);
   report.push(`search: "dui.ins.01" → ${first} (${status})`);

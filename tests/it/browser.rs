@@ -39,13 +39,13 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
     let stdout = run_axe(&browser_dir, &chromium, &out, &shots, &[]);
     assert!(
-        stdout.contains("search: \"dui.ins.01\" → dispositifs/MS-DUI/index.html#DUI.INS.01"),
+        stdout.contains("search: \"dui.ins.01\" → dispositifs/MS-DUI/chapitres/gestion-de-l-identite-nationale-de-sante-ins.html#DUI.INS.01"),
         "{stdout}"
     );
     assert!(shots.join("index.png").is_file());
 
     // A REM in the ANS's published layout: natures, inferred sources, and
-    // the nature filter on the guide and on a checklist.
+    // the nature filter on a chapter page and on a checklist.
     let published = tempfile::tempdir().unwrap();
     crate::check::copy_tree(
         &repo.join("tests/fixtures/publiee/projet/data"),
@@ -53,11 +53,12 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
     );
     let rems = published.path().join("data/rem/MS-DUI");
     std::fs::create_dir_all(&rems).unwrap();
-    std::fs::copy(
-        repo.join("tests/fixtures/publiee/rem-publiee.csv"),
-        rems.join("1.0.csv"),
-    )
-    .unwrap();
+    // DUI.DMP.01 (Préconisée) joins the chapter of DUI.PSC.01 (Exigée):
+    // that chapter page offers the nature filter.
+    let rem = std::fs::read_to_string(repo.join("tests/fixtures/publiee/rem-publiee.csv"))
+        .unwrap()
+        .replace(";DMP;Alimentation;", ";PSC;Alimentation;");
+    std::fs::write(rems.join("1.0.csv"), rem).unwrap();
     let out = published.path().join("output");
     segurdoc::build_project(published.path(), &out, Some("1790000000")).unwrap();
     let stdout = run_axe(
@@ -68,13 +69,13 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
         &[
             (
                 "SEGURDOC_PAGES",
-                "dispositifs/MS-DUI/index.html,candidatures/pa/index.html",
+                "dispositifs/MS-DUI/index.html,dispositifs/MS-DUI/chapitres/psc.html,candidatures/pa/index.html",
             ),
             ("SEGURDOC_INTERACTIONS", "0"),
         ],
     );
     for page in [
-        "dispositifs/MS-DUI/index.html",
+        "dispositifs/MS-DUI/chapitres/psc.html",
         "candidatures/pa/index.html",
     ] {
         assert!(

@@ -328,11 +328,23 @@ fn export_writes_either_layout_and_reads_back_the_same() {
 /// links; the nature and the inferred source are shown and filterable.
 #[test]
 fn guide_and_checklist_show_structure_nature_and_inferred_sources() {
-    let published = project("1.0.csv", read("rem-publiee.csv").as_bytes());
+    // DUI.DMP.01 (Préconisée) shares the chapter of DUI.PSC.01 (Exigée), so
+    // that chapter page offers a nature filter; a chapter of one nature
+    // has nothing to filter.
+    let rem = read("rem-publiee.csv").replace(";DMP;Alimentation;", ";PSC;Alimentation;");
+    let published = project("1.0.csv", rem.as_bytes());
     let (code, _, stderr) = run_binary(published.path(), &["build"]);
     assert_eq!(code, 0, "{stderr}");
     let out = published.path().join("output");
-    let guide = std::fs::read_to_string(out.join("dispositifs/MS-DUI/index.html")).unwrap();
+    let (_, ssi_page) = crate::site::page_of(&out, "dispositifs/MS-DUI/index.html", "DUI.SSI.01");
+    assert!(
+        !ssi_page.contains("name=\"nature\""),
+        "a filter of one nature"
+    );
+    let (_, psc_page) = crate::site::page_of(&out, "dispositifs/MS-DUI/index.html", "DUI.DMP.01");
+    assert!(psc_page.contains("id=\"DUI.PSC.01\""));
+    assert!(psc_page.contains("name=\"nature\" value=\"preconisee\" checked> Préconisée"));
+    let guide = crate::site::chapter_pages(&out, "dispositifs/MS-DUI/chapitres");
     let ssi = &guide[guide.find("id=\"DUI.SSI.01\"").unwrap()..];
     let ssi = &ssi[..ssi.find("</article>").unwrap()];
     assert!(
@@ -445,7 +457,7 @@ fn diff_lists_the_ans_labels_that_disagree_with_the_texts() {
     let page =
         std::fs::read_to_string(site.path().join("output/changelog/MS-DUI/0.9--1.0.html")).unwrap();
     assert!(
-        page.contains("index.html#DUI.PSC.01\">DUI.PSC.01</a> <span class=\"meta\">Exigence · ANS : Modifiée</span>"),
+        page.contains(".html#DUI.PSC.01\">DUI.PSC.01</a> <span class=\"meta\">Exigence · ANS : Modifiée</span>"),
         "{page}"
     );
     assert!(page.contains("<td>la REM dit Inchangée, le texte a changé (Exigence)</td>"));

@@ -153,6 +153,38 @@ fn assert_links_resolve(out: &Path) -> usize {
     checked
 }
 
+/// The chapter page (its path in `out`, and its HTML) where the guide page
+/// `guide` (`dispositifs/X/index.html`, `…/rem-1.0.html`) sends `id`: the
+/// guide's index of numbers links each requirement to its chapter page.
+pub(crate) fn page_of(out: &Path, guide: &str, id: &str) -> (String, String) {
+    let html = std::fs::read_to_string(out.join(guide)).unwrap();
+    let entry = format!("<a id=\"{}\" href=\"", tera::escape_html(id));
+    let start = html
+        .find(&entry)
+        .unwrap_or_else(|| panic!("{guide}: no index entry for {id}"))
+        + entry.len();
+    let href = unescape(&html[start..start + html[start..].find('"').unwrap()]);
+    let file = href.split('#').next().unwrap();
+    let dir = guide.rsplit_once('/').map_or("", |(d, _)| d);
+    let path = format!("{dir}/{file}");
+    let page = std::fs::read_to_string(out.join(&path)).unwrap();
+    (path, page)
+}
+
+/// Every chapter page of `dir` (`dispositifs/X/chapitres`), concatenated.
+pub(crate) fn chapter_pages(out: &Path, dir: &str) -> String {
+    let mut paths: Vec<_> = std::fs::read_dir(out.join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "{dir}: no chapter page");
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
 #[test]
 fn sample_site_has_the_layout_of_formats_md_and_no_broken_link() {
     let project = sample();
@@ -192,8 +224,9 @@ fn sample_site_has_the_layout_of_formats_md_and_no_broken_link() {
         guide.contains("href=\"..&#x2F;..&#x2F;changelog&#x2F;MS-DUI&#x2F;2.0--2.1.html\""),
         "no changelog link in the guide"
     );
-    assert!(guide.contains("<span class=\"tag tag-new\">nouvelle en 2.1</span>"));
-    assert!(guide
+    let chapters = chapter_pages(&out, "dispositifs/MS-DUI/chapitres");
+    assert!(chapters.contains("<span class=\"tag tag-new\">nouvelle en 2.1</span>"));
+    assert!(chapters
         .contains("<span class=\"tag tag-changed\">renumérotée en 2.1 (ex DUI.ESMS.14)</span>"));
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
@@ -227,29 +260,57 @@ fn every_requirement_and_proof_of_every_release_is_anchored_in_its_page() {
     let mut count = 0;
     for (code, releases) in &checked.project.rems {
         for (i, rem) in releases.iter().enumerate() {
-            let page = if i + 1 == releases.len() {
+            let guide = if i + 1 == releases.len() {
                 format!("dispositifs/{code}/index.html")
             } else {
                 format!("dispositifs/{code}/rem-{}.html", rem.version)
             };
-            let html = std::fs::read_to_string(out.join(&page)).unwrap();
-            let anchors = ids(&html);
+            // The release's page keeps every number as an id (old links
+            // land on its index entry), and the entry leads to the chapter
+            // page, which shows the requirement and its proofs as links.
+            let guide_ids = ids(&std::fs::read_to_string(out.join(&guide)).unwrap());
+            let mut pages: BTreeMap<String, (String, String)> = BTreeMap::new();
             for row in &rem.rows {
                 assert!(
+                    guide_ids.contains(&row.exigence_id),
+                    "{guide}: {}",
+                    row.exigence_id
+                );
+                assert!(
+                    guide_ids.contains(&row.preuve_id),
+                    "{guide}: {}",
+                    row.preuve_id
+                );
+                let (path, html) = pages
+                    .entry(row.exigence_id.clone())
+                    .or_insert_with(|| page_of(&out, &guide, &row.exigence_id));
+                let anchors = ids(html);
+                assert!(
                     anchors.contains(&row.exigence_id),
-                    "{page}: {}",
+                    "{path}: {}",
                     row.exigence_id
                 );
                 assert!(
                     anchors.contains(&row.preuve_id),
-                    "{page}: {}",
+                    "{path}: {}",
                     row.preuve_id
                 );
                 // Visible, not only an attribute.
                 assert!(
                     html.contains(&format!(">{}</a>", row.preuve_id)),
-                    "{page}: {}",
+                    "{path}: {}",
                     row.preuve_id
+                );
+                assert!(
+                    html.contains(&format!(
+                        "<h1>{code} — {}</h1>",
+                        tera::escape_html(&row.chapitre)
+                    )) || rem
+                        .rows
+                        .iter()
+                        .any(|r| r.exigence_id == row.exigence_id && r.chapitre != row.chapitre),
+                    "{path}: not the page of chapter {}",
+                    row.chapitre
                 );
                 count += 1;
             }
@@ -435,7 +496,11 @@ fn nothing_hostile_in_the_data_reaches_a_page() {
     }
     assert!(pages >= 5);
     // The data is kept visible as text where it is text.
-    let guide = String::from_utf8(files["dispositifs/MS-DUI/index.html"].clone()).unwrap();
+    let guide: String = files
+        .iter()
+        .filter(|(path, _)| path.starts_with("dispositifs/MS-DUI/"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
     assert!(
         guide.contains("Saisir &lt;identifiant&gt;"),
         "placeholder lost"
@@ -507,11 +572,15 @@ fn home_and_guide_show_the_calendar_and_the_dsr() {
     assert!(guide.contains("AHI <span class=\"tag\">hors EDC PSC</span>"));
     assert!(guide.contains("MS1, MS2, MS3"));
     assert!(guide.contains("15 mars 2028 à 12h00"));
-    // An equivalence of the socle list, linked to the other guide.
+    // An equivalence of the socle list, linked to the other guide's
+    // chapter page.
+    let (_, chapter) = page_of(&out, "dispositifs/MS-DUI/index.html", "DUI.PSC.01");
+    let (other, _) = page_of(&out, "dispositifs/HOP-DPI/index.html", "DPI.PSC.01");
     assert!(
-        guide.contains(
-            "href=\"..&#x2F;..&#x2F;dispositifs&#x2F;HOP-DPI&#x2F;index.html#DPI.PSC.01\""
-        ),
+        chapter.contains(&format!(
+            "href=\"{}#DPI.PSC.01\"",
+            tera::escape_html(&format!("../../../{other}"))
+        )),
         "no link to DPI.PSC.01"
     );
 }
@@ -551,7 +620,7 @@ fn equivalence_matrix_snapshot() {
 fn requirement_article_snapshot() {
     let project = sample();
     let out = build(project.path());
-    let html = std::fs::read_to_string(out.join("dispositifs/MS-DUI/index.html")).unwrap();
+    let (_, html) = page_of(&out, "dispositifs/MS-DUI/index.html", "DUI.PSC.01");
     let start = html
         .find("<article class=\"requirement\" id=\"DUI.PSC.01\"")
         .unwrap();
