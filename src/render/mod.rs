@@ -28,6 +28,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("section.html", include_str!("../../templates/section.html")),
     ("guide.html", include_str!("../../templates/guide.html")),
     ("chapter.html", include_str!("../../templates/chapter.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     (
         "equivalences.html",
         include_str!("../../templates/equivalences.html"),

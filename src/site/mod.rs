@@ -527,6 +527,7 @@ impl<'a> Plan<'a> {
         reserved.insert("index.html".to_owned());
         reserved.insert("equivalences/index.html".to_owned());
         reserved.insert("candidatures/index.html".to_owned());
+        reserved.insert("recherche/index.html".to_owned());
         for c in &project.candidatures {
             reserved.insert(format!("candidatures/{}/index.html", c.id));
         }
@@ -726,7 +727,7 @@ impl<'a> Plan<'a> {
                 return Ok((files, Some(row)));
             }
             Job::Assets => Ok(self.assets()),
-            Job::Search => Ok(self.search()),
+            Job::Search => self.search(),
         };
         files.map(|f| (f, None)).map_err(|d| vec![d])
     }

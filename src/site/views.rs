@@ -346,6 +346,36 @@ pub struct ProofView {
     pub profil_historique: Option<String>,
 }
 
+/// One dispositif on `search.html`.
+#[derive(Debug, Serialize)]
+pub struct SearchGuideView {
+    /// Dispositif code.
+    pub code: String,
+    /// « CODE — nom ».
+    pub title: String,
+    /// The guide.
+    pub url: String,
+    /// The guide's index of numbers, when it has a REM.
+    pub numbers_url: Option<String>,
+    /// The chapter pages of the current REM.
+    pub chapters: Vec<Link>,
+}
+
+/// `search.html`: `recherche/index.html`.
+#[derive(Debug, Serialize)]
+pub struct SearchPageView {
+    /// Common page data.
+    pub layout: Layout,
+    /// Every guide.
+    pub dispositifs: Vec<SearchGuideView>,
+    /// Content pages.
+    pub pages: Vec<Link>,
+    /// Whether the site has equivalence pages.
+    pub has_equivalences: bool,
+    /// Groups of the search index (general pages, then each REM).
+    pub groups: usize,
+}
+
 /// `equivalences.html`.
 #[derive(Debug, Serialize)]
 pub struct EquivalencesView {

@@ -42,6 +42,7 @@ const pages = process.env.SEGURDOC_PAGES ? process.env.SEGURDOC_PAGES.split(",")
   "equivalences/HOP-DPI--MS-DUI.html",
   "parcours/index.html",
   "parcours/preuves-derogatoires/index.html",
+  "recherche/index.html",
   "changelog/MS-DUI/2.0--2.1.html",
   "candidatures/index.html",
   "candidatures/cas3-ms-pde/index.html",
@@ -125,6 +126,27 @@ try {
   await page.waitForLoadState();
   if (!page.url().endsWith(`${insPage}#DUI.INS.01`)) failures.push(`search: landed on ${page.url()}`);
 
+  // Results are grouped by dispositif, with a filter.
+  await page.goto(url("index.html"));
+  await page.fill("#recherche", "insi");
+  await page.waitForSelector("#recherche-resultats .search-group", { timeout: 5000 });
+  const groups = await page.locator("#recherche-resultats .search-group").count();
+  if (groups < 2) failures.push(`search groups: ${groups} group(s) for "insi"`);
+  if (!(await page.isVisible(".search-filter"))) failures.push("search filter hidden with several groups");
+  const msdui = await page.locator("#recherche-filtre option").evaluateAll((os) => os.map((o) => [o.value, o.textContent]).find((o) => o[1].startsWith("MS-DUI ")));
+  await page.selectOption("#recherche-filtre", msdui[0]);
+  await page.waitForFunction(() => document.querySelectorAll("#recherche-resultats .search-group").length === 1, null, { timeout: 5000 }).catch(() => {});
+  const kinds = await page.locator("#recherche-resultats .kind").allTextContents();
+  if (!kinds.length || kinds.some((k) => !k.endsWith(" MS-DUI"))) failures.push(`search filter MS-DUI: ${kinds.join(", ")}`);
+  await page.screenshot({ path: join(shots, "search-groups.png") });
+  // A dispositif's code among the words restricts to it.
+  await page.fill("#recherche", "");
+  await page.fill("#recherche", "hop-dpi insi");
+  await page.waitForSelector("#recherche-resultats .kind", { timeout: 5000 });
+  const codeKinds = await page.locator("#recherche-resultats .kind").allTextContents();
+  if (!codeKinds.length || codeKinds.some((k) => !k.endsWith(" HOP-DPI"))) failures.push(`search "hop-dpi insi": ${codeKinds.join(", ")}`);
+  report.push(`search: "insi" → ${groups} groups; filtered to ${msdui[1]}: ${kinds.length} shown`);
+
   // An old link to the guide's anchor (before chapter pages) follows the
   // index of numbers to the chapter page.
   await page.goto(url("dispositifs/MS-DUI/index.html#DUI.INS.02"));
@@ -142,6 +164,30 @@ try {
   if (!filterStatus.includes(`${shown} exigence`)) failures.push(`filters: status says ${filterStatus}`);
   await page.screenshot({ path: join(shots, "filters.png") });
   for (const e of errors) failures.push(`interaction: script error: ${e}`);
+
+  // Opened from disk, the search loads its files as scripts.
+  const disk = await context.newPage();
+  disk.on("pageerror", (e) => failures.push(`file:// search: script error: ${e}`));
+  await disk.goto("file://" + join(site, "dispositifs/MS-DUI/index.html"));
+  await disk.fill("#recherche", "DUI.PSC.01.01");
+  await disk.waitForSelector("#recherche-resultats li a", { timeout: 5000 }).catch(() => {});
+  const diskFirst = await disk.locator("#recherche-resultats li a").first().getAttribute("href").catch(() => null);
+  if (!diskFirst || !diskFirst.includes("#DUI.PSC.01.01")) failures.push(`file:// search: first result ${diskFirst}`);
+  report.push(`file:// search: "DUI.PSC.01.01" → ${diskFirst}`);
+
+  // Without JavaScript: a link to the search page, which lists every
+  // dispositif's chapters and index of numbers.
+  const plain = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 900 } });
+  const np = await plain.newPage();
+  await np.goto(url("index.html"));
+  if (!(await np.isVisible(".search-nojs a")) || (await np.isVisible("#recherche"))) failures.push("no-JS: the search link is not shown instead of the box");
+  await np.click(".search-nojs a");
+  await np.waitForLoadState();
+  const numbers = await np.locator("a[href$='MS-DUI/index.html#numeros']").count();
+  if (!np.url().endsWith("recherche/index.html") || numbers !== 1) failures.push(`no-JS search page: ${np.url()}, ${numbers} link to MS-DUI's numbers`);
+  await np.screenshot({ path: join(shots, "recherche-nojs-mobile.png"), fullPage: true });
+  report.push(`no-JS: search page ${np.url().slice(base.length)}`);
+  await plain.close();
   report.push(`search: "dui.ins.01" → ${first} (${status})`);
   report.push(`filters: ${shown}/${total} requirements after unchecking Vague 1 (${filterStatus})`);
   await context.close();

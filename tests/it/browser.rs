@@ -42,6 +42,14 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
         stdout.contains("search: \"dui.ins.01\" → dispositifs/MS-DUI/chapitres/gestion-de-l-identite-nationale-de-sante-ins.html#DUI.INS.01"),
         "{stdout}"
     );
+    for line in [
+        "search: \"insi\" → ",
+        "file:// search: \"DUI.PSC.01.01\" → ",
+        "no-JS: search page recherche/index.html",
+        "old guide anchor #DUI.INS.02 → dispositifs/MS-DUI/chapitres/",
+    ] {
+        assert!(stdout.contains(line), "{line}\n{stdout}");
+    }
     assert!(shots.join("index.png").is_file());
 
     // A REM in the ANS's published layout: natures, inferred sources, and

@@ -756,3 +756,97 @@ fn checklist_tables_snapshot() {
         .unwrap();
     insta::assert_snapshot!(html[start..end].replace("</tr>", "</tr>\n"));
 }
+
+/// The data of a search script `segurdocSearch("kind","key",DATA);`.
+fn search_script(out: &Path, file: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(out.join("search").join(file))
+        .unwrap_or_else(|e| panic!("search/{file}: {e}"));
+    // After `segurdocSearch("kind","key",`: the fourth quote and a comma.
+    let start = text.match_indices('"').nth(3).unwrap().0 + 2;
+    let end = text.rfind(");").unwrap();
+    serde_json::from_str(&text[start..end]).unwrap()
+}
+
+/// Looks a query word up as site.js does: the two-character word file,
+/// then the longer ones it names, and returns the titles of the entries
+/// holding a word that starts with it.
+fn search_lookup(out: &Path, word: &str) -> Vec<String> {
+    let manifest = search_script(out, "manifest.js");
+    let chunk = manifest["chunk"].as_u64().unwrap() as usize;
+    let key_of = |n: usize| -> String {
+        word.chars()
+            .take(n)
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect()
+    };
+    let mut n = 2;
+    let mut file = search_script(out, &format!("t/{}.js", key_of(n)));
+    while let Some(children) = file["c"].as_array() {
+        let next = key_of(n + 1);
+        if word.chars().count() <= n || !children.iter().any(|c| c == next.as_str()) {
+            break;
+        }
+        n += 1;
+        file = search_script(out, &format!("t/{next}.js"));
+    }
+    let mut entries = BTreeSet::new();
+    for (w, postings) in file["w"].as_object().unwrap() {
+        if w.starts_with(word) {
+            let mut at = 0;
+            for d in postings["w"].as_array().unwrap() {
+                at += d.as_u64().unwrap() as usize;
+                entries.insert(at);
+            }
+        }
+    }
+    entries
+        .into_iter()
+        .map(|e| {
+            let data = search_script(out, &format!("d/{}.js", e / chunk));
+            data[e % chunk]["t"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_search_index_is_split_and_finds_ids_words_and_pages() {
+    let project = sample();
+    let out = build(project.path());
+    // A whole ID, part of an ID, a folded word, a content page's title.
+    let found = search_lookup(&out, "dui.ins.01");
+    assert_eq!(
+        found,
+        ["DUI.INS.01", "DUI.INS.01.01.01", "DUI.INS.01.01.02"]
+    );
+    let found = search_lookup(&out, "ins.01.01");
+    assert!(
+        found.contains(&"DPI.INS.01.01.01".to_owned())
+            && found.contains(&"DUI.INS.01.01.02".to_owned()),
+        "{found:?}"
+    );
+    let found = search_lookup(&out, "teleservice");
+    assert!(found.contains(&"DUI.INS.01".to_owned()), "{found:?}");
+    assert!(search_lookup(&out, "parcours")
+        .iter()
+        .any(|t| t == "Le parcours de candidature"));
+    // Candidatures are private: never in the search.
+    let whole = std::fs::read_to_string(out.join("search-index.json")).unwrap();
+    assert!(!whole.contains("candidature\",\"d\"") && !whole.contains("cas3-ms-pde"));
+    assert!(search_lookup(&out, "cas3").is_empty());
+    // Each group starts on its own chunk, in the manifest's order.
+    let manifest = search_script(&out, "manifest.js");
+    let chunk = manifest["chunk"].as_u64().unwrap();
+    let groups = manifest["groups"].as_array().unwrap();
+    assert_eq!(groups[0]["c"], "");
+    assert!(groups.len() >= 5, "{groups:?}");
+    for g in &groups[1..] {
+        let start = g["s"].as_u64().unwrap();
+        assert_eq!(start % chunk, 0, "{g}");
+        let first = search_script(&out, &format!("d/{}.js", start / chunk));
+        assert_eq!(first[0]["d"], g["c"], "{g}");
+    }
+    // No file is loaded whole any more: the pages load search/.
+    assert!(!out.join("assets/search-index.js").exists());
+    let js = std::fs::read_to_string(out.join("assets/site.js")).unwrap();
+    assert!(js.contains("search/") && !js.contains("search-index"));
+}
