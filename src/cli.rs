@@ -31,6 +31,15 @@ pub enum Command {
         /// Dossier de sortie (par défaut output/ dans le projet).
         #[arg(long, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Publie la documentation seule, sans les candidatures (comme
+        /// « public: true » dans data/site.yaml).
+        #[arg(long, conflicts_with = "candidatures")]
+        public: bool,
+        /// Écrit la documentation dans la sortie et les candidatures dans
+        /// DIR, à part ; une candidature invalide n'empêche pas la
+        /// documentation d'être écrite.
+        #[arg(long, value_name = "DIR")]
+        candidatures: Option<PathBuf>,
     },
     /// Valide toutes les entrées et affiche chaque diagnostic, sans rien écrire.
     Check,
@@ -186,7 +195,18 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 fn run(args: &Args) -> u8 {
     match &args.command {
         Command::Check => check(args),
-        Command::Build { output } => build(args, output.as_deref()),
+        Command::Build {
+            output,
+            public,
+            candidatures,
+        } => {
+            let publish = match (public, candidatures) {
+                (_, Some(dir)) => crate::Publish::Separate(dir.clone()),
+                (true, None) => crate::Publish::Documentation,
+                (false, None) => crate::Publish::Everything,
+            };
+            build(args, output.as_deref(), &publish)
+        }
         Command::Preuves {
             candidature,
             format,
@@ -270,24 +290,49 @@ pub fn output_dir(project: &std::path::Path, output: Option<&std::path::Path>) -
     output.map_or_else(|| project.join("output"), std::path::Path::to_path_buf)
 }
 
-fn build(args: &Args, output: Option<&std::path::Path>) -> u8 {
+fn build(args: &Args, output: Option<&std::path::Path>, publish: &crate::Publish) -> u8 {
     let out_dir = output_dir(&args.project, output);
     let started = std::time::Instant::now();
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    match crate::build_project(&args.project, &out_dir, epoch.as_deref()) {
+    let written = |built: &crate::Built, both: bool| {
+        let where_ = match publish {
+            crate::Publish::Separate(dir) if both => {
+                format!("{} et {}", out_dir.display(), dir.display())
+            }
+            _ => out_dir.display().to_string(),
+        };
+        format!(
+            "{} pages et {} fichiers écrits dans {where_} en {:.2} s — {}\n",
+            built.site.page_count(),
+            built.site.paths.len(),
+            started.elapsed().as_secs_f64(),
+            built.diagnostics.summary()
+        )
+    };
+    match crate::build_with(&args.project, &out_dir, epoch.as_deref(), publish) {
         Ok(built) => {
             eprint!("{}", built.diagnostics.render());
-            out(&format!(
-                "{} pages et {} fichiers écrits dans {} en {:.2} s — {}\n",
-                built.site.page_count(),
-                built.site.paths.len(),
-                out_dir.display(),
-                started.elapsed().as_secs_f64(),
-                built.diagnostics.summary()
-            ));
+            out(&written(&built, true));
             exit::OK
         }
-        Err(crate::BuildError::Invalid(diags)) => {
+        Err(crate::PartialBuild::Candidatures {
+            documentation,
+            diagnostics,
+        }) => {
+            eprint!("{}", documentation.diagnostics.render());
+            eprint!("{}", diagnostics.render());
+            out(&written(&documentation, false));
+            let dir = match publish {
+                crate::Publish::Separate(dir) => dir.display().to_string(),
+                _ => String::new(),
+            };
+            eprintln!(
+                "candidatures non écrites ({}) : {dir} n'a pas été modifié ; la documentation, elle, est à jour",
+                diagnostics.summary()
+            );
+            exit::INVALID
+        }
+        Err(crate::PartialBuild::Failed(crate::BuildError::Invalid(diags))) => {
             eprint!("{}", diags.render());
             eprintln!(
                 "construction annulée ({}) : {} n'a pas été modifié",
@@ -296,15 +341,15 @@ fn build(args: &Args, output: Option<&std::path::Path>) -> u8 {
             );
             exit::INVALID
         }
-        Err(crate::BuildError::Load(err)) => {
+        Err(crate::PartialBuild::Failed(crate::BuildError::Load(err))) => {
             eprintln!("error: {err}");
             exit::USAGE
         }
-        Err(crate::BuildError::Date(message)) => {
+        Err(crate::PartialBuild::Failed(crate::BuildError::Date(message))) => {
             eprintln!("error: {message}");
             exit::USAGE
         }
-        Err(crate::BuildError::Write(err)) => {
+        Err(crate::PartialBuild::Failed(crate::BuildError::Write(err))) => {
             eprintln!("error: écriture impossible : {err} ; la sortie précédente est intacte");
             exit::USAGE
         }

@@ -187,6 +187,12 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
+    /// Splits into the diagnostics `keep` accepts and the others.
+    pub fn partition(self, keep: impl Fn(&Diagnostic) -> bool) -> (Diagnostics, Diagnostics) {
+        let (a, b) = self.items.into_iter().partition(|d| keep(d));
+        (Diagnostics { items: a }, Diagnostics { items: b })
+    }
+
     /// True when at least one error was recorded.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)

@@ -23,8 +23,19 @@ pub fn validate_for_build(project: &Project, diags: &mut Diagnostics) {
 }
 
 fn validate_with(project: &Project, engine: bool, diags: &mut Diagnostics) {
-    use rayon::prelude::*;
     validate_data(project, diags);
+    candidatures_with(project, engine, diags);
+}
+
+/// The checks of the candidatures a build makes (what they name, their
+/// eligibility, duplicates, R8), without the data they depend on: for a
+/// build whose documentation was already checked and written.
+pub fn candidatures_for_build(project: &Project, diags: &mut Diagnostics) {
+    candidatures_with(project, false, diags);
+}
+
+fn candidatures_with(project: &Project, engine: bool, diags: &mut Diagnostics) {
+    use rayon::prelude::*;
     let index = crate::model::EquivalenceIndex::new(&project.equivalences);
     let checked: Vec<Diagnostics> = project
         .candidatures

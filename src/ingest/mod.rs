@@ -403,6 +403,7 @@ struct SiteFile {
     description: Option<String>,
     base_url: Option<String>,
     language: Option<String>,
+    public: Option<bool>,
 }
 
 fn parse_site(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<SiteConfig> {
@@ -430,6 +431,7 @@ fn parse_site(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
         description: raw.description,
         base_url: raw.base_url.map(|u| u.trim_end_matches('/').to_owned()),
         language,
+        public: raw.public.unwrap_or(false),
     })
 }
 

@@ -99,6 +99,9 @@ pub struct SiteConfig {
     pub base_url: Option<String>,
     /// Language of the pages; `fr`.
     pub language: String,
+    /// `public: true`: the build publishes the documentation alone, as
+    /// `build --public` does.
+    pub public: bool,
 }
 
 impl Default for SiteConfig {
@@ -108,6 +111,7 @@ impl Default for SiteConfig {
             description: None,
             base_url: None,
             language: "fr".to_owned(),
+            public: false,
         }
     }
 }

@@ -54,12 +54,8 @@ impl Plan<'_> {
         let c = o.candidature;
         let dir = format!("candidatures/{}/", c.id);
         let path = format!("{dir}index.html");
-        let guide = format!(
-            "{}dispositifs/{}/index.html",
-            root_of(&path),
-            o.dispositif.code
-        );
-        let guide_dir = format!("{}dispositifs/{}/", root_of(&path), o.dispositif.code);
+        let guide_dir = self.link(&path, &format!("dispositifs/{}/", o.dispositif.code));
+        let guide = format!("{guide_dir}index.html");
         let refs = |r: &crate::model::Referencement| RefView {
             nru: r.nru.to_string(),
             dispositif: r.dispositif.to_string(),

@@ -128,6 +128,22 @@ pub fn render(project: &Project, date: NaiveDate, diags: &mut Diagnostics) -> Op
     Some(Site { files })
 }
 
+/// What part of a site a rendering makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// The documentation and the candidatures of the project.
+    Everything,
+    /// The documentation (the project's candidatures, if any, are ignored).
+    Documentation,
+    /// The candidatures alone (`candidatures/`, `assets/`), for an output of
+    /// their own: `docs` leads to the documentation, an absolute URL or a
+    /// way relative to this output's root (`../output/`).
+    Candidatures {
+        /// Prefix of links to the documentation.
+        docs: String,
+    },
+}
+
 /// Renders the site of a project that passed validation, handing each file
 /// to `sink` as soon as it is rendered. Template errors, pages that would
 /// overwrite generated ones and write errors are reported; then `None`.
@@ -137,8 +153,19 @@ pub fn render_to(
     diags: &mut Diagnostics,
     sink: &dyn Sink,
 ) -> Option<Rendered> {
+    render_part(project, date, diags, sink, &Part::Everything)
+}
+
+/// [`render_to`], for one part of the site.
+pub fn render_part(
+    project: &Project,
+    date: NaiveDate,
+    diags: &mut Diagnostics,
+    sink: &dyn Sink,
+    part: &Part,
+) -> Option<Rendered> {
     let templates = Templates::compile(&project.templates, diags)?;
-    let plan = Plan::new(project, templates, date, diags)?;
+    let plan = Plan::new(project, templates, date, diags, part)?;
     let jobs = plan.jobs();
     let put = |file: OutputFile| {
         sink.put(file).map_err(|e| {
@@ -183,7 +210,7 @@ pub fn render_to(
     }
     // The index of candidatures, from the counts each checklist returned
     // (in file order, as jobs are).
-    if !project.candidatures.is_empty() {
+    if plan.has_candidatures() {
         let index = plan.candidatures(rows).and_then(|file| {
             paths.push(file.path.clone());
             put(file)
@@ -193,13 +220,16 @@ pub fn render_to(
             return None;
         }
     }
-    let sitemap = plan.sitemap(&paths);
     let marker = OutputFile {
         path: write::MARKER.to_owned(),
         bytes: b"Dossier produit par segurdoc build ; il est remplace a chaque construction.\n"
             .to_vec(),
     };
-    for file in [sitemap, marker] {
+    let mut last = vec![marker];
+    if !matches!(part, Part::Candidatures { .. }) {
+        last.push(plan.sitemap(&paths));
+    }
+    for file in last {
         paths.push(file.path.clone());
         if let Err(e) = sink.put(file) {
             diags.push(Diagnostic::error(
@@ -308,6 +338,8 @@ enum Job<'a> {
 
 struct Plan<'a> {
     project: &'a Project,
+    /// What this rendering makes.
+    part: &'a Part,
     templates: Templates,
     index: EquivalenceIndex,
     guides: BTreeMap<DispositifCode, Guide<'a>>,
@@ -487,7 +519,9 @@ impl<'a> Plan<'a> {
         templates: Templates,
         date: NaiveDate,
         diags: &mut Diagnostics,
+        part: &'a Part,
     ) -> Option<Self> {
+        let with_candidatures = *part != Part::Documentation && !project.candidatures.is_empty();
         let mut guides = BTreeMap::new();
         let mut codes: BTreeSet<DispositifCode> = project.rems.keys().cloned().collect();
         codes.extend(
@@ -653,7 +687,7 @@ impl<'a> Plan<'a> {
                 "equivalences/".to_owned(),
             ));
         }
-        if !project.candidatures.is_empty() {
+        if with_candidatures {
             nav.push((
                 "Candidatures".to_owned(),
                 "candidatures/index.html".to_owned(),
@@ -671,6 +705,7 @@ impl<'a> Plan<'a> {
         }
         Some(Plan {
             project,
+            part,
             templates,
             index,
             guides,
@@ -688,7 +723,30 @@ impl<'a> Plan<'a> {
         })
     }
 
+    /// Whether this rendering writes the candidatures.
+    fn has_candidatures(&self) -> bool {
+        match self.part {
+            Part::Everything => !self.project.candidatures.is_empty(),
+            Part::Documentation => false,
+            Part::Candidatures { .. } => true,
+        }
+    }
+
     fn jobs(&self) -> Vec<Job<'_>> {
+        let candidatures = (0..self.project.candidatures.len()).map(Job::Candidature);
+        match self.part {
+            Part::Candidatures { .. } => {
+                return std::iter::once(Job::Assets).chain(candidatures).collect()
+            }
+            Part::Documentation => return self.documentation_jobs(),
+            Part::Everything => {}
+        }
+        let mut jobs = self.documentation_jobs();
+        jobs.extend(candidatures);
+        jobs
+    }
+
+    fn documentation_jobs(&self) -> Vec<Job<'_>> {
         let mut jobs = vec![Job::Home, Job::Assets, Job::Search];
         for g in self.guides.values() {
             jobs.push(Job::Guide(g));
@@ -704,7 +762,6 @@ impl<'a> Plan<'a> {
             jobs.extend(self.index.pairs().keys().map(Job::Pair));
         }
         jobs.extend((0..self.pages.len()).map(Job::Content));
-        jobs.extend((0..self.project.candidatures.len()).map(Job::Candidature));
         jobs
     }
 
@@ -741,6 +798,8 @@ impl<'a> Plan<'a> {
     ) -> Layout {
         let root = root_of(path);
         Layout {
+            docs: self.link(path, ""),
+            private: path.starts_with("candidatures/"),
             language: self.project.site.language.clone(),
             site_title: self.project.site.title.clone(),
             page_title: title.to_owned(),
@@ -750,7 +809,7 @@ impl<'a> Plan<'a> {
                 .iter()
                 .map(|(t, url, prefix)| NavItem {
                     title: t.clone(),
-                    url: url.clone(),
+                    url: self.link(path, url),
                     current: url == path
                         || (!prefix.is_empty() && path.starts_with(prefix.as_str())),
                 })
@@ -758,7 +817,7 @@ impl<'a> Plan<'a> {
             breadcrumbs: breadcrumbs
                 .into_iter()
                 .map(|l| Link {
-                    url: format!("{root}{}", l.url),
+                    url: self.link(path, &l.url),
                     title: l.title,
                 })
                 .collect(),
@@ -785,6 +844,22 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// The link from the page at `from` to `url` (from the site root): in
+    /// a separate output of candidatures, a page outside `candidatures/`
+    /// is the documentation's.
+    fn link(&self, from: &str, url: &str) -> String {
+        match self.part {
+            Part::Candidatures { docs } if !url.starts_with("candidatures/") => {
+                if docs.contains("://") {
+                    format!("{docs}{url}")
+                } else {
+                    format!("{}{docs}{url}", root_of(from))
+                }
+            }
+            _ => format!("{}{url}", root_of(from)),
+        }
+    }
+
     fn home_crumb() -> Link {
         Link {
             title: "Accueil".to_owned(),
@@ -797,7 +872,7 @@ impl<'a> Plan<'a> {
         let guide = self.guides.get(code)?;
         guide.requirements.get(id)?;
         let target = guide.pages.targets.get(id)?;
-        Some(format!("{}{}{target}", root_of(from), guide.dir()))
+        Some(format!("{}{target}", self.link(from, &guide.dir())))
     }
 
     fn assets(&self) -> Vec<OutputFile> {

@@ -21,7 +21,8 @@ impl Plan<'_> {
         let mut paths: Vec<&str> = files
             .iter()
             .map(String::as_str)
-            .filter(|p| p.ends_with(".html"))
+            // Candidatures are private: never in the sitemap.
+            .filter(|p| p.ends_with(".html") && !p.starts_with("candidatures/"))
             .collect();
         paths.sort_unstable();
         let lastmod = &self.date_iso;

@@ -18,6 +18,11 @@ pub struct Layout {
     pub description: Option<String>,
     /// `../` repeated up to the site root (`""` on the home page).
     pub root: String,
+    /// The way to the documentation's root: `root`, except on the pages
+    /// of a separate output of candidatures (`build --candidatures DIR`).
+    pub docs: String,
+    /// A candidature's page: kept out of search engines.
+    pub private: bool,
     /// Main navigation.
     pub nav: Vec<NavItem>,
     /// Links above the title, root first, this page excluded.
@@ -31,7 +36,7 @@ pub struct Layout {
 pub struct NavItem {
     /// Label.
     pub title: String,
-    /// URL relative to the root.
+    /// URL from this page.
     pub url: String,
     /// True on the page it leads to, or inside its section.
     pub current: bool,

@@ -850,3 +850,138 @@ fn the_search_index_is_split_and_finds_ids_words_and_pages() {
     let js = std::fs::read_to_string(out.join("assets/site.js")).unwrap();
     assert!(js.contains("search/") && !js.contains("search-index"));
 }
+
+#[test]
+fn candidatures_stay_out_of_the_sitemap_and_search_engines() {
+    let project = sample();
+    let out = build(project.path());
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("/dispositifs/MS-DUI/") && !sitemap.contains("candidatures"));
+    let checklist =
+        std::fs::read_to_string(out.join("candidatures/cas3-ms-pde/index.html")).unwrap();
+    assert!(checklist.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"));
+    let guide = std::fs::read_to_string(out.join("dispositifs/MS-DUI/index.html")).unwrap();
+    assert!(!guide.contains("noindex"));
+}
+
+/// A candidature file that cannot be read.
+fn break_a_candidature(project: &Path) {
+    std::fs::write(
+        project.join("data/candidatures/zz-cassee.yaml"),
+        "id: zz-cassee\ndispositif: [\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_public_build_publishes_the_documentation_alone_whatever_the_candidatures() {
+    let project = sample();
+    break_a_candidature(project.path());
+    let (code, stdout, stderr) = run_binary(project.path(), &["build", "--public"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("pages et"), "{stdout}");
+    let out = project.path().join("output");
+    assert!(out.join("dispositifs/MS-DUI/index.html").is_file());
+    assert!(!out.join("candidatures").exists());
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!home.contains(">Candidatures<"), "a nav entry to no page");
+    assert_links_resolve(&out);
+
+    // The same from site.yaml; --candidatures still separates them.
+    let site = project.path().join("data/site.yaml");
+    let yaml = std::fs::read_to_string(&site).unwrap();
+    std::fs::write(&site, format!("{yaml}\npublic: true\n")).unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
+    let (code, _, stderr) = run_binary(project.path(), &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.join("dispositifs/MS-DUI/index.html").is_file());
+    assert!(!out.join("candidatures").exists());
+}
+
+#[test]
+fn candidatures_build_into_their_own_folder_linked_to_the_documentation() {
+    let project = sample();
+    // No base_url: links from the candidatures to the documentation are
+    // relative, from one folder to the other.
+    let site = project.path().join("data/site.yaml");
+    let yaml = std::fs::read_to_string(&site).unwrap();
+    let yaml: String = yaml
+        .lines()
+        .filter(|l| !l.starts_with("base_url"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&site, yaml).unwrap();
+    let sites = tempfile::tempdir().unwrap();
+    let docs = sites.path().join("docs");
+    let private = sites.path().join("prive");
+    let (code, stdout, stderr) = run_binary(
+        project.path(),
+        &[
+            "build",
+            "--output",
+            docs.to_str().unwrap(),
+            "--candidatures",
+            private.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(" et "), "{stdout}");
+    assert!(docs.join("dispositifs/MS-DUI/index.html").is_file());
+    assert!(!docs.join("candidatures").exists());
+    let search = std::fs::read_to_string(docs.join("search-index.json")).unwrap();
+    assert!(!search.contains("cas3-ms-pde"));
+    for file in [
+        "candidatures/index.html",
+        "candidatures/cas3-ms-pde/index.html",
+        "candidatures/cas3-ms-pde/preuves.csv",
+        "candidatures/cas3-ms-pde/convention.pdf",
+        "assets/style.css",
+    ] {
+        assert!(private.join(file).is_file(), "{file}");
+    }
+    assert!(!private.join("sitemap.xml").exists() && !private.join("dispositifs").exists());
+    let checklist =
+        std::fs::read_to_string(private.join("candidatures/cas3-ms-pde/index.html")).unwrap();
+    assert!(
+        checklist.contains(
+            "href=\"..&#x2F;..&#x2F;..&#x2F;docs&#x2F;dispositifs&#x2F;MS-DUI&#x2F;index.html\""
+        ),
+        "no link to the guide"
+    );
+    // Every link of both folders lands, the candidatures' on the documentation.
+    assert!(assert_links_resolve(sites.path()) > 1000);
+
+    // An unreadable candidature: the documentation is written all the same,
+    // the candidatures' folder is left as it was.
+    break_a_candidature(project.path());
+    std::fs::write(
+        project.path().join("content/nouvelle.md"),
+        "# Nouvelle page\n",
+    )
+    .unwrap();
+    let before = read_tree(&private);
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &[
+            "build",
+            "--output",
+            docs.to_str().unwrap(),
+            "--candidatures",
+            private.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("data/candidatures/zz-cassee.yaml:2:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("candidatures non écrites (1 erreur"),
+        "{stderr}"
+    );
+    assert!(
+        docs.join("nouvelle/index.html").is_file(),
+        "documentation not written"
+    );
+    assert_eq!(read_tree(&private), before);
+}
