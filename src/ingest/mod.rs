@@ -404,6 +404,31 @@ struct SiteFile {
     base_url: Option<String>,
     language: Option<String>,
     public: Option<bool>,
+    publisher: Option<String>,
+    accessibility: Option<AccessibilityFile>,
+    footer_links: Option<Vec<FooterLinkFile>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccessibilityFile {
+    contact: Option<String>,
+    audit: Option<AuditFile>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditFile {
+    date: String,
+    auditor: Option<String>,
+    rate: f64,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FooterLinkFile {
+    title: String,
+    url: String,
 }
 
 fn parse_site(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<SiteConfig> {
@@ -426,12 +451,85 @@ fn parse_site(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
             format!("langue « {language} » : le site est rédigé en français (fr)"),
         );
     }
+    let at = |key: &str| crate::model::locate_key(file, &text, key);
+    let mut ok = true;
+    let mut accessibility = crate::model::Accessibility::default();
+    if let Some(a) = raw.accessibility {
+        accessibility.contact = a
+            .contact
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty());
+        if let Some(audit) = a.audit {
+            let date = chrono::NaiveDate::parse_from_str(audit.date.trim(), "%Y-%m-%d");
+            match date {
+                Ok(date) if (0.0..=100.0).contains(&audit.rate) => {
+                    accessibility.audit = Some(crate::model::Audit {
+                        date,
+                        auditor: audit.auditor,
+                        // In range: the cast cannot truncate.
+                        rate_tenths: (audit.rate * 10.0).round() as u16,
+                    });
+                }
+                Ok(_) => {
+                    diags.error(
+                        at("accessibility.audit.rate"),
+                        format!(
+                            "taux de conformité {} : un pourcentage de 0 à 100 est attendu",
+                            audit.rate
+                        ),
+                    );
+                    ok = false;
+                }
+                Err(_) => {
+                    diags.error(
+                        at("accessibility.audit.date"),
+                        format!("date d'audit « {} » : AAAA-MM-JJ est attendu", audit.date),
+                    );
+                    ok = false;
+                }
+            }
+        }
+    }
+    let mut footer_links = Vec::new();
+    for (i, l) in raw.footer_links.unwrap_or_default().into_iter().enumerate() {
+        let url = l.url.trim();
+        let absolute = url.starts_with("https://") || url.starts_with("http://");
+        let relative = !url.is_empty()
+            && !url.contains(':')
+            && !url.starts_with('/')
+            && !url.split('/').any(|s| s == "..");
+        if l.title.trim().is_empty() || !(absolute || relative) {
+            diags.error(
+                at(&format!("footer_links[{i}].url")),
+                format!(
+                    "lien de pied de page « {} » → « {url} » : un titre et une adresse http(s):// ou un chemin depuis la racine du site (mentions-legales/index.html) sont attendus",
+                    l.title.trim()
+                ),
+            );
+            ok = false;
+            continue;
+        }
+        footer_links.push(crate::model::FooterLink {
+            title: l.title.trim().to_owned(),
+            url: url.to_owned(),
+        });
+    }
+    if !ok {
+        return None;
+    }
     Some(SiteConfig {
         title: raw.title.unwrap_or(defaults.title),
         description: raw.description,
         base_url: raw.base_url.map(|u| u.trim_end_matches('/').to_owned()),
         language,
         public: raw.public.unwrap_or(false),
+        publisher: raw
+            .publisher
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .unwrap_or(defaults.publisher),
+        accessibility,
+        footer_links,
     })
 }
 

@@ -102,6 +102,66 @@ pub struct SiteConfig {
     /// `public: true`: the build publishes the documentation alone, as
     /// `build --public` does.
     pub public: bool,
+    /// Who publishes the site (the accessibility statement names it).
+    pub publisher: String,
+    /// What the accessibility statement says.
+    pub accessibility: Accessibility,
+    /// Links of the footer after « Accessibilité » (mentions légales…).
+    pub footer_links: Vec<FooterLink>,
+}
+
+/// `accessibility` in `site.yaml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Accessibility {
+    /// How to reach the publisher about accessibility: an e-mail address
+    /// or a URL (a contact form).
+    pub contact: Option<String>,
+    /// The last RGAA audit, when there was one.
+    pub audit: Option<Audit>,
+}
+
+/// An RGAA audit of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Audit {
+    /// When (AAAA-MM-JJ).
+    pub date: NaiveDate,
+    /// Who audited.
+    pub auditor: Option<String>,
+    /// Share of the applicable RGAA criteria met, in tenths of a percent
+    /// (875 for 87,5 %).
+    pub rate_tenths: u16,
+}
+
+impl Audit {
+    /// The RGAA's conformity level: total at 100 %, partial from 50 %.
+    pub fn level(&self) -> &'static str {
+        if self.rate_tenths >= 1000 {
+            "totalement conforme"
+        } else if self.rate_tenths >= 500 {
+            "partiellement conforme"
+        } else {
+            "non conforme"
+        }
+    }
+
+    /// The rate as French writes it: « 87,5 % ».
+    pub fn rate(&self) -> String {
+        let (whole, tenth) = (self.rate_tenths / 10, self.rate_tenths % 10);
+        if tenth == 0 {
+            format!("{whole}\u{a0}%")
+        } else {
+            format!("{whole},{tenth}\u{a0}%")
+        }
+    }
+}
+
+/// A link of the footer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FooterLink {
+    /// Label.
+    pub title: String,
+    /// An absolute URL, or a path from the site root (`mentions-legales/index.html`).
+    pub url: String,
 }
 
 impl Default for SiteConfig {
@@ -112,6 +172,9 @@ impl Default for SiteConfig {
             base_url: None,
             language: "fr".to_owned(),
             public: false,
+            publisher: "Agence du Numérique en Santé".to_owned(),
+            accessibility: Accessibility::default(),
+            footer_links: Vec::new(),
         }
     }
 }

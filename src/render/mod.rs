@@ -30,6 +30,11 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("chapter.html", include_str!("../../templates/chapter.html")),
     ("search.html", include_str!("../../templates/search.html")),
     (
+        "accessibility.html",
+        include_str!("../../templates/accessibility.html"),
+    ),
+    ("404.html", include_str!("../../templates/404.html")),
+    (
         "equivalences.html",
         include_str!("../../templates/equivalences.html"),
     ),

@@ -2,6 +2,7 @@
 //! them in parallel with templates compiled once, and hands the files to
 //! [`write`], the one place that touches the output folder.
 
+mod accessibility;
 mod archive;
 mod candidature;
 mod changelog;
@@ -334,6 +335,8 @@ enum Job<'a> {
     Candidature(usize),
     Assets,
     Search,
+    Accessibility,
+    NotFound,
 }
 
 struct Plan<'a> {
@@ -562,6 +565,7 @@ impl<'a> Plan<'a> {
         reserved.insert("equivalences/index.html".to_owned());
         reserved.insert("candidatures/index.html".to_owned());
         reserved.insert("recherche/index.html".to_owned());
+        reserved.insert("accessibilite/index.html".to_owned());
         for c in &project.candidatures {
             reserved.insert(format!("candidatures/{}/index.html", c.id));
         }
@@ -747,7 +751,13 @@ impl<'a> Plan<'a> {
     }
 
     fn documentation_jobs(&self) -> Vec<Job<'_>> {
-        let mut jobs = vec![Job::Home, Job::Assets, Job::Search];
+        let mut jobs = vec![
+            Job::Home,
+            Job::Assets,
+            Job::Search,
+            Job::Accessibility,
+            Job::NotFound,
+        ];
         for g in self.guides.values() {
             jobs.push(Job::Guide(g));
             for i in 0..g.rems.len().saturating_sub(1) {
@@ -785,6 +795,8 @@ impl<'a> Plan<'a> {
             }
             Job::Assets => Ok(self.assets()),
             Job::Search => self.search(),
+            Job::Accessibility => self.accessibility().map(|f| vec![f]),
+            Job::NotFound => self.not_found().map(|f| vec![f]),
         };
         files.map(|f| (f, None)).map_err(|d| vec![d])
     }
@@ -797,9 +809,29 @@ impl<'a> Plan<'a> {
         breadcrumbs: Vec<Link>,
     ) -> Layout {
         let root = root_of(path);
+        let level = self
+            .project
+            .site
+            .accessibility
+            .audit
+            .as_ref()
+            .map_or("non conforme", crate::model::Audit::level);
+        let mut footer_links = vec![Link {
+            title: format!("Accessibilité : {level}"),
+            url: self.link(path, "accessibilite/index.html"),
+        }];
+        footer_links.extend(self.project.site.footer_links.iter().map(|l| Link {
+            title: l.title.clone(),
+            url: if l.url.contains("://") {
+                l.url.clone()
+            } else {
+                self.link(path, &l.url)
+            },
+        }));
         Layout {
             docs: self.link(path, ""),
             private: path.starts_with("candidatures/"),
+            footer_links,
             language: self.project.site.language.clone(),
             site_title: self.project.site.title.clone(),
             page_title: title.to_owned(),

@@ -22,7 +22,7 @@ impl Plan<'_> {
             .iter()
             .map(String::as_str)
             // Candidatures are private: never in the sitemap.
-            .filter(|p| p.ends_with(".html") && !p.starts_with("candidatures/"))
+            .filter(|p| p.ends_with(".html") && !p.starts_with("candidatures/") && *p != "404.html")
             .collect();
         paths.sort_unstable();
         let lastmod = &self.date_iso;

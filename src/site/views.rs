@@ -23,6 +23,8 @@ pub struct Layout {
     pub docs: String,
     /// A candidature's page: kept out of search engines.
     pub private: bool,
+    /// The footer's links: « Accessibilité : … » first, then `site.yaml`'s.
+    pub footer_links: Vec<Link>,
     /// Main navigation.
     pub nav: Vec<NavItem>,
     /// Links above the title, root first, this page excluded.
@@ -349,6 +351,47 @@ pub struct ProofView {
     pub source_inferred: bool,
     /// Vague 1 profile.
     pub profil_historique: Option<String>,
+}
+
+/// `accessibility.html`: the accessibility statement.
+#[derive(Debug, Serialize)]
+pub struct AccessibilityView {
+    /// Common page data.
+    pub layout: Layout,
+    /// Who publishes the site.
+    pub publisher: String,
+    /// The site's address, when `site.yaml` gives it.
+    pub base_url: Option<String>,
+    /// « non conforme », « partiellement conforme », « totalement conforme ».
+    pub level: String,
+    /// The audit, in French: date, auditor, rate.
+    pub audit: Option<AuditView>,
+    /// `mailto:` or the contact form's URL.
+    pub contact_url: Option<String>,
+    /// The contact as shown.
+    pub contact: Option<String>,
+    /// Whether this build publishes PDFs (candidatures' documents).
+    pub has_pdfs: bool,
+}
+
+/// `404.html`.
+#[derive(Debug, Serialize)]
+pub struct NotFoundView {
+    /// Common page data, its links from the site's address.
+    pub layout: Layout,
+    /// Whether the site has REMs to search.
+    pub has_search: bool,
+}
+
+/// An audit on the accessibility statement.
+#[derive(Debug, Serialize)]
+pub struct AuditView {
+    /// In French.
+    pub date: String,
+    /// Who audited.
+    pub auditor: Option<String>,
+    /// « 87,5 % ».
+    pub rate: String,
 }
 
 /// One dispositif on `search.html`.

@@ -43,6 +43,7 @@ const pages = process.env.SEGURDOC_PAGES ? process.env.SEGURDOC_PAGES.split(",")
   "parcours/index.html",
   "parcours/preuves-derogatoires/index.html",
   "recherche/index.html",
+  "accessibilite/index.html",
   "changelog/MS-DUI/2.0--2.1.html",
   "candidatures/index.html",
   "candidatures/cas3-ms-pde/index.html",

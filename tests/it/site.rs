@@ -207,6 +207,9 @@ fn sample_site_has_the_layout_of_formats_md_and_no_broken_link() {
         "candidatures/medi20-ms-ph/preuves.csv",
         "search-index.json",
         "sitemap.xml",
+        "404.html",
+        "accessibilite/index.html",
+        "recherche/index.html",
         "assets/style.css",
         "assets/site.js",
     ] {
@@ -984,4 +987,63 @@ fn candidatures_build_into_their_own_folder_linked_to_the_documentation() {
         "documentation not written"
     );
     assert_eq!(read_tree(&private), before);
+}
+
+#[test]
+fn accessibility_statement_footer_links_and_a_404_page() {
+    let project = sample();
+    let out = build(project.path());
+    // Without an audit the RGAA says « non conforme », on every page's footer.
+    let statement = std::fs::read_to_string(out.join("accessibilite/index.html")).unwrap();
+    assert!(statement.contains("est <strong>non conforme</strong>"));
+    assert!(statement.contains("en raison de l'absence de résultats d'audit"));
+    assert!(statement.contains("href=\"mailto:accessibilite@referencement-segur.exemple.fr\""));
+    assert!(statement.contains("Libre réponse 71120"));
+    let guide = std::fs::read_to_string(out.join("dispositifs/MS-DUI/index.html")).unwrap();
+    assert!(guide.contains(
+        "<a href=\"..&#x2F;..&#x2F;accessibilite&#x2F;index.html\">Accessibilité : non conforme</a>"
+    ));
+    assert!(guide.contains(">Mentions légales</a>"));
+    // The 404 page links from the site's address, at whatever depth it is served.
+    let missing = std::fs::read_to_string(out.join("404.html")).unwrap();
+    assert!(missing.contains(
+        "href=\"https:&#x2F;&#x2F;referencement-segur.exemple.fr&#x2F;assets/style.css\""
+    ));
+    assert!(!missing.contains("href=\"index.html"));
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("/accessibilite/") && !sitemap.contains("404"));
+
+    // An audit sets the level; bad values are located.
+    let site = project.path().join("data/site.yaml");
+    let yaml = std::fs::read_to_string(&site).unwrap();
+    let audited = yaml.replace(
+        "  # audit: { date: 2026-11-15, auditor: Cabinet X, rate: 87.5 }",
+        "  audit: { date: 2026-11-15, auditor: Cabinet X, rate: 87.5 }",
+    );
+    assert_ne!(audited, yaml, "the sample's site.yaml changed");
+    std::fs::write(&site, &audited).unwrap();
+    let out = build(project.path());
+    let statement = std::fs::read_to_string(out.join("accessibilite/index.html")).unwrap();
+    assert!(statement.contains("est <strong>partiellement conforme</strong>"));
+    assert!(statement
+        .contains("réalisé le 15 novembre 2026 par Cabinet X révèle que 87,5\u{a0}% des critères"));
+    std::fs::write(
+        &site,
+        audited.replace("rate: 87.5", "rate: 187.5").replace(
+            "url: https://referencement-segur.exemple.fr/mentions-legales",
+            "url: \"javascript:alert(1)\"",
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_binary(project.path(), &["build"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("site.yaml:")
+            && stderr.contains("taux de conformité 187.5 : un pourcentage de 0 à 100 est attendu"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("« javascript:alert(1) » : un titre et une adresse http(s)://"),
+        "{stderr}"
+    );
 }
