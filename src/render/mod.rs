@@ -157,9 +157,17 @@ impl Templates {
             .unwrap_or_else(|| Arc::from(name));
         let context = tera::Context::from_serialize(view)
             .map_err(|err| (origin.clone(), error_chain(&err)))?;
-        self.tera
+        let text = self
+            .tera
             .render(name, &context)
-            .map_err(|err| (origin, format!("rendu impossible : {}", error_chain(&err))))
+            .map_err(|err| (origin, format!("rendu impossible : {}", error_chain(&err))))?;
+        // Every HTML page gets French typography (non-breaking spaces
+        // before double punctuation and inside « », apostrophes of titles).
+        Ok(if name.ends_with(".html") {
+            french::typography(&text)
+        } else {
+            text
+        })
     }
 }
 

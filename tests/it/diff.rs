@@ -121,7 +121,7 @@ fn code_at_version_inside_a_project() {
         &["diff", "MS-DUI@2.0", "MS-DUI@2.1", "--format", "html"],
     );
     assert!(
-        html.contains("<p class=\"lead\">MS-DUI : du REM 2.0 au REM 2.1 : "),
+        html.contains("<p class=\"lead\">MS-DUI\u{a0}: du REM 2.0 au REM 2.1\u{a0}: "),
         "{html}"
     );
     assert!(diff("json").1.find("\"dispositif\"").is_none());

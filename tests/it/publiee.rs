@@ -349,14 +349,17 @@ fn guide_and_checklist_show_structure_nature_and_inferred_sources() {
     let ssi = &ssi[..ssi.find("</article>").unwrap()];
     assert!(
         ssi.contains(
-            "<li>chiffrer les flux en TLS 1.2 ou supérieur ;</li>\n<li>journaliser les accès.</li>"
+            "<li>chiffrer les flux en TLS 1.2 ou supérieur\u{202f};</li>\n<li>journaliser les accès.</li>"
         ),
         "{ssi}"
     );
-    assert!(ssi.contains("<p>CAS 1 : l'usager est connu ;</p>"), "{ssi}");
+    assert!(
+        ssi.contains("<p>CAS 1\u{a0}: l'usager est connu\u{202f};</p>"),
+        "{ssi}"
+    );
     assert!(ssi.contains("<a href=\"https://esante.gouv.fr/produits-services/pro-sante-connect\" rel=\"noopener noreferrer\">"), "{ssi}");
     let ins = &guide[guide.find("id=\"DUI.INS.01\"").unwrap()..];
-    assert!(ins.contains("<li>lors de la création de l'usager ;</li>"));
+    assert!(ins.contains("<li>lors de la création de l'usager\u{202f};</li>"));
     assert!(guide.contains("data-nature=\"preconisee\""));
     assert!(guide.contains("<span class=\"nature nature-preconisee\">Préconisée</span>"));
     assert!(guide.contains("name=\"nature\" value=\"preconisee\" checked> Préconisée"));
@@ -442,11 +445,11 @@ fn diff_lists_the_ans_labels_that_disagree_with_the_texts() {
     let (_, csv_out, _) = run("csv");
     assert!(csv_out.contains("statut en désaccord;DUI.SSI.01;Statut publication;Inchangée;la REM dit Inchangée, le texte a changé (Exigence)"), "{csv_out}");
     let (_, html, _) = run("html");
-    assert!(html.contains("<h2 id=\"statut-ans\">Statut publication de l'ANS</h2>"));
+    assert!(html.contains("<h2 id=\"statut-ans\">Statut publication de l’ANS</h2>"));
     assert!(
         html.contains("<tr><th scope=\"row\">DUI.SSI.01</th><td>Inchangée</td><td>modifiée</td>")
     );
-    assert!(html.contains("<span class=\"meta\">(ANS : Nouvelle)</span>"));
+    assert!(html.contains("<span class=\"meta\">(ANS\u{a0}: Nouvelle)</span>"));
     assert!(html.contains("white-space: pre-line"));
 
     // The changelog page of a project with both releases shows both views.
@@ -457,7 +460,7 @@ fn diff_lists_the_ans_labels_that_disagree_with_the_texts() {
     let page =
         std::fs::read_to_string(site.path().join("output/changelog/MS-DUI/0.9--1.0.html")).unwrap();
     assert!(
-        page.contains(".html#DUI.PSC.01\">DUI.PSC.01</a> <span class=\"meta\">Exigence · ANS : Modifiée</span>"),
+        page.contains(".html#DUI.PSC.01\">DUI.PSC.01</a> <span class=\"meta\">Exigence · ANS\u{a0}: Modifiée</span>"),
         "{page}"
     );
     assert!(page.contains("<td>la REM dit Inchangée, le texte a changé (Exigence)</td>"));

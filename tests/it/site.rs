@@ -220,6 +220,18 @@ fn sample_site_has_the_layout_of_formats_md_and_no_broken_link() {
     assert!(!out.join("equivalences/MS-DUI--HOP-DPI.html").exists());
     let checked = assert_links_resolve(&out);
     assert!(checked > 1000, "only {checked} links checked");
+    // Every page has French typography: applying it again changes nothing,
+    // and no line can start with « ; le cas échéant ».
+    for (path, bytes) in read_tree(&out).iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        assert!(
+            segurdoc::render::french::typography(&html) == html,
+            "{path}: no French typography"
+        );
+        assert!(!html.contains(" ; le cas échéant"), "{path}");
+    }
+    let guide = std::fs::read_to_string(out.join("dispositifs/MS-DUI/index.html")).unwrap();
+    assert!(guide.contains("version candidate\u{202f}; le cas échéant"));
     // The changelog of MS-DUI 2.0 → 2.1, linked from the guide and the home page.
     assert!(out.join("changelog/MS-DUI/2.0--2.1.html").is_file());
     let guide = std::fs::read_to_string(out.join("dispositifs/MS-DUI/index.html")).unwrap();
@@ -305,10 +317,10 @@ fn every_requirement_and_proof_of_every_release_is_anchored_in_its_page() {
                     row.preuve_id
                 );
                 assert!(
-                    html.contains(&format!(
+                    html.contains(&segurdoc::render::french::typography(&format!(
                         "<h1>{code} — {}</h1>",
                         tera::escape_html(&row.chapitre)
-                    )) || rem
+                    ))) || rem
                         .rows
                         .iter()
                         .any(|r| r.exigence_id == row.exigence_id && r.chapitre != row.chapitre),
@@ -1001,7 +1013,7 @@ fn accessibility_statement_footer_links_and_a_404_page() {
     assert!(statement.contains("Libre réponse 71120"));
     let guide = std::fs::read_to_string(out.join("dispositifs/MS-DUI/index.html")).unwrap();
     assert!(guide.contains(
-        "<a href=\"..&#x2F;..&#x2F;accessibilite&#x2F;index.html\">Accessibilité : non conforme</a>"
+        "<a href=\"..&#x2F;..&#x2F;accessibilite&#x2F;index.html\">Accessibilité\u{a0}: non conforme</a>"
     ));
     assert!(guide.contains(">Mentions légales</a>"));
     // The 404 page links from the site's address, at whatever depth it is served.
