@@ -62,6 +62,27 @@ pub struct ModifiedView<'a> {
     pub statut_ans: Option<&'static str>,
     /// Link to the requirement in the guide, when it has a page.
     pub url: Option<String>,
+    /// The fields rewritten so much that they are shown side by side, old
+    /// and new, rather than interleaved word by word.
+    pub rewritten: Vec<&'a str>,
+}
+
+/// A text is rewritten when less than half of the longer version is kept:
+/// interleaved, its removed and added words would read as one soup
+/// (« lel'opération »).
+pub fn rewritten(c: &crate::diff::FieldChange) -> bool {
+    if c.words.is_empty() {
+        return false;
+    }
+    let count = |op: &str| -> usize {
+        c.words
+            .iter()
+            .filter(|w| w.op == op)
+            .map(|w| w.text.chars().filter(|ch| !ch.is_whitespace()).count())
+            .sum()
+    };
+    let (kept, removed, added) = (count("="), count("-"), count("+"));
+    2 * kept < (kept + removed).max(kept + added)
 }
 
 /// A renumbered requirement, with a link to its new number.
@@ -133,6 +154,12 @@ pub fn view<'a>(d: &'a RemDiff, link: &dyn Fn(&str) -> Option<String>) -> DiffVi
                 change: m,
                 statut_ans: statut_ans(d, &m.id),
                 url: link(&m.id),
+                rewritten: m
+                    .changes
+                    .iter()
+                    .filter(|c| rewritten(c))
+                    .map(|c| c.field.as_str())
+                    .collect(),
             })
             .collect(),
         renamed: d
@@ -303,7 +330,16 @@ pub fn text(d: &RemDiff, colour: bool) -> String {
             ans(&m.id)
         );
         for ch in m.changes.iter().filter(|c| !c.whitespace_only) {
-            let body = if !ch.words.is_empty() {
+            let body = if rewritten(ch) {
+                // Too rewritten to interleave: the two texts in turn.
+                format!(
+                    "réécrit\n{red}avant ({}) : {}{reset}\n{green}après ({}) : {}{reset}",
+                    d.old,
+                    ch.old.as_deref().unwrap_or(""),
+                    d.new,
+                    ch.new.as_deref().unwrap_or("")
+                )
+            } else if !ch.words.is_empty() {
                 words(ch, colour)
             } else {
                 match (&ch.old, &ch.new) {

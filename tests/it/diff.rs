@@ -137,3 +137,71 @@ fn code_at_version_inside_a_project() {
     );
     assert!(stderr.contains("MS-DUI@2.1"), "{stderr}");
 }
+
+/// A text rewritten through and through reads side by side, old and new;
+/// a light edit stays word by word.
+#[test]
+fn rewritten_texts_are_shown_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "Périmètre;ID;Chapitre;Exigence;Profil;N° scénario;Scénario de conformité;N° preuve;Preuve;Source\n";
+    let row = |id: &str, text: &str| {
+        format!("Vague 2;{id};INS;{text};Général;{id}.01;Scénario;{id}.01.01;Preuve;Convergence\n")
+    };
+    let old = format!(
+        "{header}{}{}",
+        row(
+            "DUI.INS.01",
+            "Le système DOIT permettre l'opération de recherche INSi."
+        ),
+        row(
+            "DUI.INS.02",
+            "Le système DOIT afficher le statut de l'identité."
+        )
+    );
+    let new = format!(
+        "{header}{}{}",
+        row(
+            "DUI.INS.01",
+            "Le logiciel appelle le téléservice pour vérifier chaque identité reçue."
+        ),
+        row(
+            "DUI.INS.02",
+            "Le système DOIT afficher le statut qualifié de l'identité."
+        )
+    );
+    std::fs::write(dir.path().join("a.csv"), old).unwrap();
+    std::fs::write(dir.path().join("b.csv"), new).unwrap();
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    let run = |format: &str| {
+        let args = [
+            "diff",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--format",
+            format,
+        ];
+        run_binary(dir.path(), &args).1
+    };
+    let html = run("html");
+    let section = |id: &str| {
+        let s = &html[html.find(&format!(">{id} <span")).unwrap()..];
+        s[..s.find("</section>").unwrap()].to_owned()
+    };
+    let one = section("DUI.INS.01");
+    assert!(
+        one.contains("<div class=\"side-by-side\"><div><p class=\"side-label\">REM a</p>"),
+        "{one}"
+    );
+    assert!(one.contains("<p class=\"side-label\">REM b</p>"), "{one}");
+    let two = section("DUI.INS.02");
+    assert!(
+        !two.contains("side-by-side") && two.contains("<ins>qualifié </ins>"),
+        "{two}"
+    );
+    let text = run("text");
+    assert!(
+        text.contains("réécrit\n      avant (a) : Le système DOIT permettre"),
+        "{text}"
+    );
+    assert!(text.contains("après (b) : Le logiciel appelle"), "{text}");
+}
