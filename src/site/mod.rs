@@ -446,7 +446,7 @@ struct Pages<'a> {
 }
 
 /// Longest file stem of a chapter page, in bytes.
-const CHAPTER_STEM_MAX: usize = 48;
+const CHAPTER_STEM_MAX: usize = 64;
 
 /// The file stem of a chapter page: its title in lower-case ASCII words
 /// joined by hyphens, cut on a word; `chapitre` when nothing is left.
