@@ -35,6 +35,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../templates/404.html")),
     (
+        "candidature-chapter.html",
+        include_str!("../../templates/candidature-chapter.html"),
+    ),
+    (
         "equivalences.html",
         include_str!("../../templates/equivalences.html"),
     ),

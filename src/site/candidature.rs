@@ -3,20 +3,81 @@
 
 use super::*;
 
+/// Above this many bytes of table rows a checklist is split: its index
+/// keeps the summary, documents and deadlines, and each chapter's proofs
+/// go to a page of their own (so that no page passes about 200 KB).
+const CHECKLIST_SPLIT: usize = 150_000;
+
+/// Above this many candidatures the index has one page per dispositif.
+const INDEX_SPLIT: usize = 300;
+
 impl Plan<'_> {
-    /// The index of candidatures, from one row per checklist.
-    pub(super) fn candidatures(&self, rows: Vec<CandidatureRow>) -> Result<OutputFile, Diagnostic> {
+    /// The index of candidatures, from one row per checklist; above
+    /// [`INDEX_SPLIT`] candidatures, one page per dispositif
+    /// (`candidatures/dispositif-<CODE>.html`) and the index lists them.
+    pub(super) fn candidatures(
+        &self,
+        rows: Vec<CandidatureRow>,
+    ) -> Result<Vec<OutputFile>, Diagnostic> {
         let path = "candidatures/index.html";
-        let view = CandidaturesView {
-            layout: self.layout(
+        let crumbs = || vec![Self::home_crumb()];
+        let layout = |path: &str, title: &str, crumbs: Vec<Link>| {
+            self.layout(
                 path,
-                "Candidatures",
+                title,
                 Some("Les preuves à déposer par candidature"),
-                vec![Self::home_crumb()],
-            ),
-            rows,
+                crumbs,
+            )
         };
-        self.html("candidatures.html", path.to_owned(), &view)
+        if rows.len() <= INDEX_SPLIT {
+            let view = CandidaturesView {
+                layout: layout(path, "Candidatures", crumbs()),
+                rows,
+                groups: Vec::new(),
+                total: 0,
+            };
+            return Ok(vec![self.html(
+                "candidatures.html",
+                path.to_owned(),
+                &view,
+            )?]);
+        }
+        let total = rows.len();
+        let mut by_code: BTreeMap<String, Vec<CandidatureRow>> = BTreeMap::new();
+        for r in rows {
+            by_code.entry(r.dispositif.clone()).or_default().push(r);
+        }
+        let mut files = Vec::with_capacity(by_code.len() + 1);
+        let mut groups = Vec::with_capacity(by_code.len());
+        for (code, rows) in by_code {
+            let file = format!("dispositif-{}.html", markdown::slug(&code));
+            groups.push(CandidatureGroup {
+                code: code.clone(),
+                count: rows.len(),
+                url: file.clone(),
+            });
+            let mut crumbs = crumbs();
+            crumbs.push(Link {
+                title: "Candidatures".to_owned(),
+                url: path.to_owned(),
+            });
+            let page = format!("candidatures/{file}");
+            let view = CandidaturesView {
+                layout: layout(&page, &format!("Candidatures — {code}"), crumbs),
+                rows,
+                groups: Vec::new(),
+                total: 0,
+            };
+            files.push(self.html("candidatures.html", page, &view)?);
+        }
+        let view = CandidaturesView {
+            layout: layout(path, "Candidatures", crumbs()),
+            rows: Vec::new(),
+            groups,
+            total,
+        };
+        files.push(self.html("candidatures.html", path.to_owned(), &view)?);
+        Ok(files)
     }
 
     /// A candidature's checklist page, its lists and documents, with its
@@ -81,9 +142,11 @@ impl Plan<'_> {
                 }
             }
             if counts.a_deposer + counts.heritage + counts.equivalence + counts.hors_edc_psc > 0 {
+                let anchor =
+                    (counts.a_deposer > 0).then(|| format!("deposer-{}", markdown::slug(title)));
                 chapters.push(ChapterCounts {
-                    anchor: (counts.a_deposer > 0)
-                        .then(|| format!("deposer-{}", markdown::slug(title))),
+                    url: anchor.as_ref().map(|a| format!("#{a}")),
+                    anchor,
                     title: title.to_owned(),
                     counts,
                 });
@@ -167,9 +230,11 @@ impl Plan<'_> {
                     title: ch.title.clone(),
                     anchor,
                     rows_html,
+                    count: rows.len(),
+                    url: None,
                 })
             })
-            .collect();
+            .collect::<Vec<_>>();
         // One row per requirement (its proofs share the reason), not per proof.
         let mut masked: Vec<checklist::MaskedRow<'_>> = Vec::new();
         let mut last: Option<(&str, &Mask, &Vec<&str>)> = None;
@@ -221,6 +286,22 @@ impl Plan<'_> {
         }
         let mut masked_html = String::with_capacity(masked.len() * 300);
         checklist::masked_rows(&mut masked_html, &guide_dir, &masked);
+        let mut deposit_groups = deposit_groups;
+        let chapter_pages = if masked_html.len()
+            + deposit_groups
+                .iter()
+                .map(|g| g.rows_html.len())
+                .sum::<usize>()
+            > CHECKLIST_SPLIT
+        {
+            self.checklist_chapters(o, &dir, &mut chapters, &mut deposit_groups, &masked)?
+        } else {
+            Vec::new()
+        };
+        let split = !chapter_pages.is_empty();
+        if split {
+            masked_html.clear();
+        }
         let deadlines = o
             .echeances
             .map(|e| {
@@ -304,6 +385,7 @@ impl Plan<'_> {
             deposit_groups,
             masked_html,
             masked_count: masked.len(),
+            split,
             attestation: o.attestation.clone(),
             deadlines,
             reference: o
@@ -315,7 +397,8 @@ impl Plan<'_> {
         };
         let document_error = |message: String| Diagnostic::error(Location::file(&c.file), message);
         let texts = self.row_texts.get(&o.dispositif.code);
-        let mut files = vec![
+        let mut files = chapter_pages;
+        files.extend([
             self.html("candidature.html", path, &view)?,
             OutputFile {
                 path: format!("{dir}preuves.json"),
@@ -325,7 +408,7 @@ impl Plan<'_> {
                 path: format!("{dir}preuves.csv"),
                 bytes: crate::render::preuves::csv_with(o, texts),
             },
-        ];
+        ]);
         if !o.attestation.is_empty() {
             let bytes = crate::render::attestation::attestation(o, Some(self.date))
                 .map_err(|e| document_error(format!("attestation : {}", e.0)))?;
@@ -348,6 +431,108 @@ impl Plan<'_> {
             path: format!("{dir}convention.pdf"),
             bytes: pdf,
         });
+        Ok(files)
+    }
+
+    /// The chapter pages of a split checklist, `<dir>chapitres/<slug>.html`:
+    /// each chapter's proofs to deposit (the rows of `groups`, emptied
+    /// there) and proofs not asked again. The summary's links and the
+    /// groups then lead to these pages.
+    fn checklist_chapters(
+        &self,
+        o: &crate::rules::Outcome<'_>,
+        dir: &str,
+        chapters: &mut [ChapterCounts],
+        groups: &mut [DepositGroup],
+        masked: &[checklist::MaskedRow<'_>],
+    ) -> Result<Vec<OutputFile>, Diagnostic> {
+        let c = o.candidature;
+        let mut stems = BTreeSet::new();
+        let pages: Vec<(String, String)> = chapters
+            .iter()
+            .map(|ch| {
+                let stem = unique(&mut stems, &markdown::slug(&ch.title));
+                (
+                    format!("{dir}chapitres/{stem}.html"),
+                    format!("chapitres/{stem}.html"),
+                )
+            })
+            .collect();
+        let index_path = format!("{dir}index.html");
+        // Rows were written for the checklist, one folder up: their relative
+        // links (all from the site root) take one more `../`.
+        let deeper = |html: &str| html.replace("href=\"../", "href=\"../../");
+        let mut files = Vec::with_capacity(chapters.len());
+        for (i, ch) in chapters.iter().enumerate() {
+            let path = &pages[i].0;
+            let group = groups
+                .iter()
+                .find(|g| Some(&g.anchor) == ch.anchor.as_ref());
+            let rows_html = group.map(|g| deeper(&g.rows_html)).unwrap_or_default();
+            let rows: Vec<_> = masked
+                .iter()
+                .filter(|m| m.chapitre == ch.title)
+                .cloned()
+                .collect();
+            let mut masked_html = String::new();
+            checklist::masked_rows(
+                &mut masked_html,
+                &self.link(&index_path, &format!("dispositifs/{}/", o.dispositif.code)),
+                &rows,
+            );
+            let link = |j: usize| Link {
+                title: chapters[j].title.clone(),
+                url: format!("../{}", pages[j].1),
+            };
+            let view = CandidatureChapterView {
+                layout: self.layout(
+                    path,
+                    &format!("Candidature {} — {}", c.id, ch.title),
+                    Some("Preuves à déposer et preuves non redemandées d'un chapitre"),
+                    vec![
+                        Self::home_crumb(),
+                        Link {
+                            title: "Candidatures".to_owned(),
+                            url: "candidatures/index.html".to_owned(),
+                        },
+                        Link {
+                            title: format!("Candidature {}", c.id),
+                            url: index_path.clone(),
+                        },
+                    ],
+                ),
+                index_url: "../index.html".to_owned(),
+                id: c.id.to_string(),
+                title: ch.title.clone(),
+                number: i + 1,
+                count: chapters.len(),
+                previous: i.checked_sub(1).map(link),
+                next: (i + 1 < chapters.len()).then(|| link(i + 1)),
+                counts: ch.counts.clone(),
+                deposit_natures: nature_filter(
+                    o.a_deposer
+                        .iter()
+                        .filter(|e| e.row.chapitre == ch.title)
+                        .map(|e| e.row.nature),
+                ),
+                rows_html,
+                masked_html: deeper(&masked_html),
+                masked_count: rows.len(),
+            };
+            files.push(self.html("candidature-chapter.html", path.clone(), &view)?);
+        }
+        for (ch, (_, url)) in chapters.iter_mut().zip(&pages) {
+            ch.url = Some(url.clone());
+        }
+        for g in groups.iter_mut() {
+            if let Some(i) = chapters
+                .iter()
+                .position(|ch| ch.anchor.as_ref() == Some(&g.anchor))
+            {
+                g.url = Some(pages[i].1.clone());
+                g.rows_html.clear();
+            }
+        }
         Ok(files)
     }
 }

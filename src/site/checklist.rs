@@ -107,6 +107,7 @@ pub fn deposit_rows(out: &mut String, dir: &str, rows: &[DepositRow<'_>]) {
 }
 
 /// A link.
+#[derive(Clone)]
 pub struct Anchor<'a> {
     /// Shown text.
     pub text: &'a str,
@@ -115,6 +116,7 @@ pub struct Anchor<'a> {
 }
 
 /// One requirement whose proofs are not asked.
+#[derive(Clone)]
 pub struct MaskedRow<'a> {
     /// The requirement.
     pub exigence: Anchor<'a>,

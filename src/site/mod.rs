@@ -212,9 +212,11 @@ pub fn render_part(
     // The index of candidatures, from the counts each checklist returned
     // (in file order, as jobs are).
     if plan.has_candidatures() {
-        let index = plan.candidatures(rows).and_then(|file| {
-            paths.push(file.path.clone());
-            put(file)
+        let index = plan.candidatures(rows).and_then(|files| {
+            files.into_iter().try_for_each(|file| {
+                paths.push(file.path.clone());
+                put(file)
+            })
         });
         if let Err(d) = index {
             diags.push(d);

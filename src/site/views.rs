@@ -552,8 +552,23 @@ pub struct ContentView {
 pub struct CandidaturesView {
     /// Shared layout.
     pub layout: Layout,
-    /// One row per candidature.
+    /// One row per candidature (of this page's dispositif when split).
     pub rows: Vec<CandidatureRow>,
+    /// When the index is split: one page per dispositif.
+    pub groups: Vec<CandidatureGroup>,
+    /// Candidatures in all, when split.
+    pub total: usize,
+}
+
+/// The candidatures of one dispositif, in a split index.
+#[derive(Debug, Serialize)]
+pub struct CandidatureGroup {
+    /// Dispositif code.
+    pub code: String,
+    /// Its candidatures.
+    pub count: usize,
+    /// Its page, from `candidatures/`.
+    pub url: String,
 }
 
 /// A candidature in the index.
@@ -621,6 +636,8 @@ pub struct CandidatureView {
     /// Number of those rows (templates test this, not the HTML: Tera
     /// escapes a string to test it, 100 KB on a national checklist).
     pub masked_count: usize,
+    /// The checklist is split: each chapter's proofs are on its page.
+    pub split: bool,
     /// Reasons for the attestation sur l'honneur (empty: not required).
     pub attestation: Vec<String>,
     /// Deadlines.
@@ -675,7 +692,7 @@ pub struct RefView {
 }
 
 /// Counts of a chapter (or of all).
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct CountsView {
     /// Entries to deposit.
     pub a_deposer: usize,
@@ -694,6 +711,9 @@ pub struct ChapterCounts {
     pub title: String,
     /// Anchor of its group below.
     pub anchor: Option<String>,
+    /// Where its proofs are: `#anchor` on the checklist, or its own page
+    /// when the checklist is split; none when nothing is listed for it.
+    pub url: Option<String>,
     /// Counts.
     pub counts: CountsView,
 }
@@ -705,8 +725,45 @@ pub struct DepositGroup {
     pub title: String,
     /// Anchor.
     pub anchor: String,
-    /// Its table rows, HTML ([`super::checklist::deposit_rows`]).
+    /// Its table rows, HTML ([`super::checklist::deposit_rows`]); empty
+    /// when the checklist is split (they are on the chapter's page).
     pub rows_html: String,
+    /// Proofs to deposit.
+    pub count: usize,
+    /// The chapter's page, when the checklist is split.
+    pub url: Option<String>,
+}
+
+/// `candidature-chapter.html`: one chapter of a checklist too large for
+/// one page.
+#[derive(Debug, Serialize)]
+pub struct CandidatureChapterView {
+    /// Shared layout.
+    pub layout: Layout,
+    /// The candidature's checklist.
+    pub index_url: String,
+    /// Candidature id.
+    pub id: String,
+    /// Chapter title.
+    pub title: String,
+    /// Its position among the checklist's chapters, from 1.
+    pub number: usize,
+    /// Chapters in the checklist.
+    pub count: usize,
+    /// Previous and next chapters.
+    pub previous: Option<Link>,
+    /// Next chapter.
+    pub next: Option<Link>,
+    /// Counts of the chapter.
+    pub counts: CountsView,
+    /// Natures of the proofs to deposit, for the filter.
+    pub deposit_natures: Vec<FilterValue>,
+    /// Rows of the proofs to deposit, HTML.
+    pub rows_html: String,
+    /// Rows of the proofs not asked again, HTML.
+    pub masked_html: String,
+    /// Their number of rows.
+    pub masked_count: usize,
 }
 
 /// One deadline.

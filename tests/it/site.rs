@@ -1059,3 +1059,101 @@ fn accessibility_statement_footer_links_and_a_404_page() {
         "{stderr}"
     );
 }
+
+/// At national size a checklist is split by chapter and the index of
+/// candidatures by dispositif, so that no page passes 200 KB; every link
+/// still lands.
+#[test]
+fn large_checklists_and_indexes_are_split_below_200_kb() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p");
+    let (code, _, stderr) = run_binary(
+        dir.path(),
+        &[
+            "corpus",
+            project.to_str().unwrap(),
+            "--dispositifs",
+            "2",
+            "--preuves",
+            "1500",
+            "--publications",
+            "1",
+            "--candidatures",
+            "305",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let out = build(&project);
+    let files = read_tree(&out);
+    let largest = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (b.len(), p))
+        .max()
+        .unwrap();
+    assert!(largest.0 <= 200_000, "{} is {} bytes", largest.1, largest.0);
+    // The index: one page per dispositif.
+    let index = String::from_utf8(files["candidatures/index.html"].clone()).unwrap();
+    assert!(
+        index.contains("<p>305 candidatures, par dispositif\u{a0}:</p>"),
+        "{index}"
+    );
+    assert!(index.contains("<a href=\"dispositif-dsp-01.html\">DSP-01</a>"));
+    let dsp01 = String::from_utf8(files["candidatures/dispositif-dsp-01.html"].clone()).unwrap();
+    assert!(dsp01.contains("<a href=\"cand-00000&#x2F;index.html\">cand-00000</a>"));
+    // A checklist: its proofs on chapter pages, none left on its index.
+    let checklist = String::from_utf8(files["candidatures/cand-00000/index.html"].clone()).unwrap();
+    assert!(checklist.contains("Cette liste est longue"));
+    assert!(!checklist.contains("<tr data-nature"));
+    let chapters: Vec<&String> = files
+        .keys()
+        .filter(|p| p.starts_with("candidatures/cand-00000/chapitres/"))
+        .collect();
+    assert!(chapters.len() >= 5, "{chapters:?}");
+    // Every proof to deposit is on one chapter page, as preuves.csv lists it.
+    let csv = String::from_utf8(files["candidatures/cand-00000/preuves.csv"].clone()).unwrap();
+    let on_pages: String = chapters
+        .iter()
+        .map(|p| String::from_utf8(files[*p].clone()).unwrap())
+        .collect();
+    let due = csv.lines().filter(|l| l.starts_with("à déposer;")).count();
+    assert!(due > 100, "{due}");
+    assert_eq!(on_pages.matches("<tr data-nature").count(), due);
+    // Their links, one folder deeper than the checklist, land on files and
+    // anchors (checking the whole site's links would take minutes here).
+    let mut checked = 0;
+    for page in &chapters {
+        let html = String::from_utf8(files[*page].clone()).unwrap();
+        let dir = Path::new(page.as_str()).parent().unwrap();
+        for href in attributes(&html, "href") {
+            let href = unescape(href);
+            if href.starts_with('#') || href.starts_with("http") {
+                continue;
+            }
+            let (file, fragment) = href.split_once('#').unwrap_or((&href, ""));
+            let mut parts: Vec<String> = dir
+                .iter()
+                .map(|c| c.to_string_lossy().into_owned())
+                .collect();
+            for seg in file.split('/') {
+                match seg {
+                    ".." => {
+                        parts.pop();
+                    }
+                    "." | "" => {}
+                    s => parts.push(s.to_owned()),
+                }
+            }
+            let target = parts.join("/");
+            let bytes = files
+                .get(&target)
+                .unwrap_or_else(|| panic!("{page}: {href}: no {target}"));
+            if !fragment.is_empty() && checked < 200 {
+                let ids = ids(&String::from_utf8_lossy(bytes));
+                assert!(ids.contains(fragment), "{page}: {href}: no #{fragment}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked} links");
+}
