@@ -77,7 +77,7 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
         &[
             (
                 "SEGURDOC_PAGES",
-                "dispositifs/MS-DUI/index.html,dispositifs/MS-DUI/chapitres/psc.html,candidatures/pa/index.html",
+                "dispositifs/MS-DUI/index.html,dispositifs/MS-DUI/chapitres/psc.html,candidatures/pa/index.html,404.html",
             ),
             ("SEGURDOC_INTERACTIONS", "0"),
         ],
@@ -89,6 +89,64 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
         assert!(
             stdout.contains(&format!("nature filter: {page}: ")),
             "{stdout}"
+        );
+    }
+}
+
+/// At national size: the pages of a split checklist and of a split index
+/// of candidatures, and a chapter page of 1,500-proof REM.
+#[test]
+fn split_checklists_pass_axe_at_three_widths() {
+    if std::env::var("SEGURDOC_SKIP_BROWSER").is_ok_and(|v| !v.is_empty() && v != "0") {
+        eprintln!("browser test skipped (SEGURDOC_SKIP_BROWSER is set)");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    let project = tempfile::tempdir().unwrap();
+    segurdoc::corpus::generate(
+        project.path(),
+        &segurdoc::corpus::Spec {
+            dispositifs: 2,
+            proofs: 1500,
+            releases: 1,
+            candidatures: 301,
+            pages: 1,
+        },
+    )
+    .unwrap();
+    let out = project.path().join("output");
+    segurdoc::build_project(project.path(), &out, Some("1790000000")).unwrap();
+    let first = |dir: &str| {
+        let mut names: Vec<String> = std::fs::read_dir(out.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".html"))
+            .collect();
+        names.sort();
+        format!("{dir}/{}", names[0])
+    };
+    let pages = [
+        "candidatures/index.html".to_owned(),
+        "candidatures/dispositif-dsp-01.html".to_owned(),
+        "candidatures/cand-00000/index.html".to_owned(),
+        first("candidatures/cand-00000/chapitres"),
+        first("dispositifs/DSP-01/chapitres"),
+    ];
+    let stdout = run_axe(
+        &repo.join("tests/browser"),
+        &chromium,
+        &out,
+        &Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots/national"),
+        &[
+            ("SEGURDOC_PAGES", &pages.join(",")),
+            ("SEGURDOC_INTERACTIONS", "0"),
+        ],
+    );
+    for page in &pages {
+        assert!(
+            stdout.contains(&format!("width: {page}-320: 320/320")),
+            "{page}\n{stdout}"
         );
     }
 }
