@@ -6,6 +6,7 @@ mod accessibility;
 mod archive;
 mod candidature;
 mod changelog;
+mod chapter;
 pub mod checklist;
 mod content;
 mod equivalences;
