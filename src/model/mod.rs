@@ -120,6 +120,14 @@ pub struct Accessibility {
     pub audit: Option<Audit>,
 }
 
+impl Accessibility {
+    /// The conformity level the site declares: its audit's, else « non
+    /// conforme », as the RGAA rules for a site without a valid audit.
+    pub fn level(&self) -> &'static str {
+        self.audit.as_ref().map_or("non conforme", Audit::level)
+    }
+}
+
 /// An RGAA audit of the site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Audit {

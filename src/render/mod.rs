@@ -39,6 +39,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/candidature-chapter.html"),
     ),
     (
+        "nature-filter.html",
+        include_str!("../../templates/nature-filter.html"),
+    ),
+    (
         "equivalences.html",
         include_str!("../../templates/equivalences.html"),
     ),

@@ -29,9 +29,7 @@ impl Plan<'_> {
             ),
             publisher: site.publisher.clone(),
             base_url: site.base_url.clone(),
-            level: audit
-                .map_or("non conforme", crate::model::Audit::level)
-                .to_owned(),
+            level: site.accessibility.level().to_owned(),
             audit: audit.map(|a| AuditView {
                 date: french::date(a.date),
                 auditor: a.auditor.clone(),

@@ -3,10 +3,11 @@
 
 use super::*;
 
-/// Above this many bytes of table rows a checklist is split: its index
-/// keeps the summary, documents and deadlines, and each chapter's proofs
-/// go to a page of their own (so that no page passes about 200 KB).
-const CHECKLIST_SPLIT: usize = 150_000;
+/// Above this many rows (proofs to deposit, and proofs not asked again) a
+/// checklist is split: its index keeps the summary, documents and
+/// deadlines, and each chapter's proofs go to a page of their own. A row
+/// is about 300 bytes: no page passes about 200 KB.
+const CHECKLIST_SPLIT: usize = 600;
 
 /// Above this many candidatures the index has one page per dispositif.
 const INDEX_SPLIT: usize = 300;
@@ -117,6 +118,15 @@ impl Plan<'_> {
         let path = format!("{dir}index.html");
         let guide_dir = self.link(&path, &format!("dispositifs/{}/", o.dispositif.code));
         let guide = format!("{guide_dir}index.html");
+        // The tables' rows are written for the page that shows them: the
+        // checklist, or its chapter pages (one folder deeper) when split.
+        let split = o.a_deposer.len() + o.masquees.len() > CHECKLIST_SPLIT;
+        let rows_from = if split {
+            format!("{dir}chapitres/index.html")
+        } else {
+            path.clone()
+        };
+        let rows_dir = self.link(&rows_from, &format!("dispositifs/{}/", o.dispositif.code));
         let refs = |r: &crate::model::Referencement| RefView {
             nru: r.nru.to_string(),
             dispositif: r.dispositif.to_string(),
@@ -225,7 +235,7 @@ impl Plan<'_> {
                     })
                     .collect();
                 let mut rows_html = String::with_capacity(rows.len() * 400);
-                checklist::deposit_rows(&mut rows_html, &guide_dir, &rows);
+                checklist::deposit_rows(&mut rows_html, &rows_dir, &rows);
                 Some(DepositGroup {
                     title: ch.title.clone(),
                     anchor,
@@ -278,30 +288,28 @@ impl Plan<'_> {
                     } => Some((
                         code.as_str(),
                         id.as_str(),
-                        self.requirement_url(code, id, &path),
+                        self.requirement_url(code, id, &rows_from),
                     )),
                     _ => None,
                 },
             });
         }
-        let mut masked_html = String::with_capacity(masked.len() * 300);
-        checklist::masked_rows(&mut masked_html, &guide_dir, &masked);
+        let mut masked_html = String::new();
         let mut deposit_groups = deposit_groups;
-        let chapter_pages = if masked_html.len()
-            + deposit_groups
-                .iter()
-                .map(|g| g.rows_html.len())
-                .sum::<usize>()
-            > CHECKLIST_SPLIT
-        {
-            self.checklist_chapters(o, &dir, &mut chapters, &mut deposit_groups, &masked)?
+        let chapter_pages = if split {
+            self.checklist_chapters(
+                o,
+                &dir,
+                &rows_dir,
+                &mut chapters,
+                &mut deposit_groups,
+                &masked,
+            )?
         } else {
+            masked_html.reserve(masked.len() * 300);
+            checklist::masked_rows(&mut masked_html, &rows_dir, &masked);
             Vec::new()
         };
-        let split = !chapter_pages.is_empty();
-        if split {
-            masked_html.clear();
-        }
         let deadlines = o
             .echeances
             .map(|e| {
@@ -442,6 +450,7 @@ impl Plan<'_> {
         &self,
         o: &crate::rules::Outcome<'_>,
         dir: &str,
+        rows_dir: &str,
         chapters: &mut [ChapterCounts],
         groups: &mut [DepositGroup],
         masked: &[checklist::MaskedRow<'_>],
@@ -459,27 +468,22 @@ impl Plan<'_> {
             })
             .collect();
         let index_path = format!("{dir}index.html");
-        // Rows were written for the checklist, one folder up: their relative
-        // links (all from the site root) take one more `../`.
-        let deeper = |html: &str| html.replace("href=\"../", "href=\"../../");
         let mut files = Vec::with_capacity(chapters.len());
         for (i, ch) in chapters.iter().enumerate() {
             let path = &pages[i].0;
-            let group = groups
-                .iter()
-                .find(|g| Some(&g.anchor) == ch.anchor.as_ref());
-            let rows_html = group.map(|g| deeper(&g.rows_html)).unwrap_or_default();
+            // The rows move to the chapter's page.
+            let rows_html = groups
+                .iter_mut()
+                .find(|g| Some(&g.anchor) == ch.anchor.as_ref())
+                .map(|g| std::mem::take(&mut g.rows_html))
+                .unwrap_or_default();
             let rows: Vec<_> = masked
                 .iter()
                 .filter(|m| m.chapitre == ch.title)
                 .cloned()
                 .collect();
             let mut masked_html = String::new();
-            checklist::masked_rows(
-                &mut masked_html,
-                &self.link(&index_path, &format!("dispositifs/{}/", o.dispositif.code)),
-                &rows,
-            );
+            checklist::masked_rows(&mut masked_html, rows_dir, &rows);
             let link = |j: usize| Link {
                 title: chapters[j].title.clone(),
                 url: format!("../{}", pages[j].1),
@@ -516,7 +520,7 @@ impl Plan<'_> {
                         .map(|e| e.row.nature),
                 ),
                 rows_html,
-                masked_html: deeper(&masked_html),
+                masked_html,
                 masked_count: rows.len(),
             };
             files.push(self.html("candidature-chapter.html", path.clone(), &view)?);
@@ -530,7 +534,6 @@ impl Plan<'_> {
                 .position(|ch| ch.anchor.as_ref() == Some(&g.anchor))
             {
                 g.url = Some(pages[i].1.clone());
-                g.rows_html.clear();
             }
         }
         Ok(files)

@@ -812,13 +812,7 @@ impl<'a> Plan<'a> {
         breadcrumbs: Vec<Link>,
     ) -> Layout {
         let root = root_of(path);
-        let level = self
-            .project
-            .site
-            .accessibility
-            .audit
-            .as_ref()
-            .map_or("non conforme", crate::model::Audit::level);
+        let level = self.project.site.accessibility.level();
         let mut footer_links = vec![Link {
             title: format!("Accessibilité : {level}"),
             url: self.link(path, "accessibilite/index.html"),
