@@ -10,6 +10,7 @@ mod chapter;
 pub mod checklist;
 mod content;
 mod equivalences;
+mod feed;
 mod guide;
 mod home;
 mod search;
@@ -332,6 +333,7 @@ enum Job<'a> {
     Guide(&'a Guide<'a>),
     Archive(&'a Guide<'a>, usize),
     Changelog(&'a DispositifCode, usize),
+    Feed(&'a DispositifCode),
     Equivalences,
     Pair(&'a (DispositifCode, DispositifCode)),
     Content(usize),
@@ -769,6 +771,7 @@ impl<'a> Plan<'a> {
         }
         for (code, diffs) in &self.changelogs {
             jobs.extend((0..diffs.len()).map(|i| Job::Changelog(code, i)));
+            jobs.push(Job::Feed(code));
         }
         if !self.project.equivalences.is_empty() {
             jobs.push(Job::Equivalences);
@@ -798,6 +801,7 @@ impl<'a> Plan<'a> {
             }
             Job::Assets => Ok(self.assets()),
             Job::Search => self.search(),
+            Job::Feed(code) => Ok(self.feed(code)),
             Job::Accessibility => self.accessibility().map(|f| vec![f]),
             Job::NotFound => self.not_found().map(|f| vec![f]),
         };
@@ -826,6 +830,7 @@ impl<'a> Plan<'a> {
             },
         }));
         Layout {
+            feeds: self.feeds_for(path),
             docs: self.link(path, ""),
             private: path.starts_with("candidatures/"),
             footer_links,

@@ -2,12 +2,7 @@
 
 use super::*;
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use super::feed::xml_escape;
 
 impl Plan<'_> {
     pub(super) fn sitemap(&self, files: &[String]) -> OutputFile {

@@ -23,6 +23,8 @@ pub struct Layout {
     pub docs: String,
     /// A candidature's page: kept out of search engines.
     pub private: bool,
+    /// Atom feeds the page declares (`title`, `url`).
+    pub feeds: Vec<Link>,
     /// The footer's links: « Accessibilité : … » first, then `site.yaml`'s.
     pub footer_links: Vec<Link>,
     /// Main navigation.

@@ -1138,3 +1138,55 @@ fn large_checklists_and_indexes_are_split_below_200_kb() {
     });
     assert!(checked > 1000, "{checked} links");
 }
+
+/// Each REM with releases has an Atom feed, one entry per release, declared
+/// in the head of its pages and of the home page.
+#[test]
+fn rem_changes_have_an_atom_feed() {
+    let project = sample();
+    let out = build(project.path());
+    let feed = std::fs::read_to_string(out.join("changelog/MS-DUI.atom")).unwrap();
+    // Well-formed XML, Atom's namespace, the elements Atom requires.
+    let mut reader = quick_xml::Reader::from_str(&feed);
+    let mut names = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(quick_xml::events::Event::Start(e)) | Ok(quick_xml::events::Event::Empty(e)) => {
+                names.push(String::from_utf8_lossy(e.name().as_ref().as_bytes()).into_owned());
+            }
+            Ok(_) => {}
+            Err(e) => panic!("not XML: {e}\n{feed}"),
+        }
+    }
+    for required in [
+        "feed", "id", "title", "updated", "author", "entry", "link", "summary",
+    ] {
+        assert!(
+            names.iter().any(|n| n == required),
+            "no <{required}>: {names:?}"
+        );
+    }
+    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">"));
+    assert_eq!(
+        feed.matches("<entry>").count(),
+        1,
+        "one release after the first"
+    );
+    assert!(feed.contains("<title>MS-DUI : REM 2.0 → 2.1</title>"));
+    assert!(feed.contains(
+        "href=\"https://referencement-segur.exemple.fr/changelog/MS-DUI/2.0--2.1.html\""
+    ));
+    assert!(feed.contains("1 exigence ajoutée, 1 supprimée, 2 modifiées"));
+    // Only REMs with several releases have one.
+    assert!(!out.join("changelog/HOP-DPI.atom").exists());
+    let link = "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Évolutions du REM MS-DUI — Dossier Usager Informatisé\" href=\"";
+    let guide = std::fs::read_to_string(out.join("dispositifs/MS-DUI/index.html")).unwrap();
+    assert!(guide.contains(&format!(
+        "{link}..&#x2F;..&#x2F;changelog&#x2F;MS-DUI.atom\">"
+    )));
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains(&format!("{link}changelog&#x2F;MS-DUI.atom\">")));
+    let hop = std::fs::read_to_string(out.join("dispositifs/HOP-DPI/index.html")).unwrap();
+    assert!(!hop.contains("application/atom+xml"));
+}
