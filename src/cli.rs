@@ -6,18 +6,47 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::diag::Diagnostics;
 use crate::model::Project;
 
+/// The help's layout, in French: clap's own headings (« Usage », « Commands »)
+/// are English, so the template writes them.
+const HELP_TEMPLATE: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}";
+
+/// What every command's help ends with.
+const EXIT_CODES: &str = "Codes de sortie : 0 réussite (avertissements possibles), 1 données invalides (diagnostics sur la sortie d'erreur), 2 usage (argument, fichier ou dossier introuvable).";
+
 /// segurdoc — documentation et candidatures du référencement Ségur (ANS).
 #[derive(Debug, Parser)]
-#[command(name = "segurdoc", version, about, long_about = None)]
+#[command(
+    name = "segurdoc",
+    version,
+    about = "segurdoc — documentation et candidatures du référencement Ségur du numérique en santé (ANS).",
+    long_about = None,
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "Exemples :\n  segurdoc check\n  segurdoc build --public\n  segurdoc preuves cas3-ms-pde --format csv\n  segurdoc diff MS-DUI@2.0 MS-DUI@2.1\n\n« segurdoc COMMANDE --help » détaille chaque commande. Formats des fichiers : docs/formats.md ; le site : docs/site.md.\n\nCodes de sortie : 0 réussite (avertissements possibles), 1 données invalides (diagnostics sur la sortie d'erreur), 2 usage (argument, fichier ou dossier introuvable)."
+)]
+#[command(hide_possible_values = true)]
 pub struct Args {
-    /// Dossier du projet (contenant data/, content/, templates/).
+    /// Dossier du projet, contenant data/, content/, templates/.
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
     pub project: PathBuf,
+    /// Couleurs.
+    #[arg(long, global = true, value_enum, value_name = "QUAND", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Affiche l'aide.
+    #[arg(short = 'h', long = "help", global = true, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+    /// Affiche la version.
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -29,7 +58,7 @@ pub enum Command {
     /// Valide les données puis génère le site et les documents des candidatures.
     Build {
         /// Dossier de sortie (par défaut output/ dans le projet).
-        #[arg(long, value_name = "DIR")]
+        #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Publie la documentation seule, sans les candidatures (comme
         /// « public: true » dans data/site.yaml).
@@ -73,8 +102,10 @@ pub enum Command {
     /// Compare deux publications d'un REM (fichiers ou CODE@VERSION).
     Diff {
         /// Ancienne publication.
+        #[arg(value_name = "ANCIENNE")]
         old: String,
         /// Nouvelle publication.
+        #[arg(value_name = "NOUVELLE")]
         new: String,
         /// Format de sortie.
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
@@ -123,14 +154,36 @@ pub enum Command {
     },
 }
 
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Sur un terminal, sauf si la variable NO_COLOR est définie.
+    Auto,
+    /// Toujours.
+    Always,
+    /// Jamais.
+    Never,
+}
+
+impl ColorArg {
+    /// Whether to colour what goes to a stream that `terminal` says is one.
+    pub fn enabled(self, terminal: bool) -> bool {
+        match self {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
 /// Output formats of `preuves`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Readable checklist.
+    /// Liste lisible, chapitre par chapitre.
     Text,
-    /// JSON as FORMATS.md shows.
+    /// JSON, décrit dans docs/preuves.md.
     Json,
-    /// One row per entry.
+    /// Une ligne par preuve (tableur).
     Csv,
 }
 
@@ -157,13 +210,13 @@ pub enum EncodingArg {
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
-    /// Readable, coloured on a terminal.
+    /// Lisible, en couleurs sur un terminal.
     Text,
-    /// JSON as FORMATS.md shows.
+    /// JSON, décrit dans docs/diff.md.
     Json,
-    /// One row per change.
+    /// Une ligne par changement (tableur).
     Csv,
-    /// A standalone page.
+    /// Une page HTML autonome.
     Html,
 }
 
@@ -174,19 +227,156 @@ mod exit {
     pub(super) const USAGE: u8 = 2;
 }
 
+/// Examples of each command, for its help.
+const EXAMPLES: &[(&str, &str)] = &[
+    ("build", "segurdoc build\n  segurdoc build --public\n  segurdoc build --output /srv/www/referencement --candidatures ../prive"),
+    ("check", "segurdoc check\n  segurdoc check --project ../mon-projet"),
+    ("preuves", "segurdoc preuves cas3-ms-pde\n  segurdoc preuves data/candidatures/cas3-ms-pde.yaml --format csv > preuves.csv\n  segurdoc preuves cas3-ms-pde --format json --date 2027-06-01"),
+    ("attestation", "segurdoc attestation cas3-ms-pde -o attestation.pdf"),
+    ("convention", "segurdoc convention cas3-ms-pde -o convention.pdf\n  segurdoc convention cas3-ms-pde -o convention.md"),
+    ("diff", "segurdoc diff MS-DUI@2.0 MS-DUI@2.1\n  segurdoc diff ancienne.csv nouvelle.csv --format html > evolutions.html"),
+    ("export", "segurdoc export REM-publie.xlsx --layout long -o rem-longue.csv --encodage windows-1252\n  segurdoc export MS-DUI@2.1 --layout publiee -o MS-DUI-2.1.xlsx"),
+    ("serve", "segurdoc serve\n  segurdoc serve --port 8080"),
+];
+
+/// The command line's definition, in French throughout: clap's headings
+/// and hints are English, so each command gets the French help layout,
+/// its examples and the exit codes, and no English list of values or
+/// defaults (the French texts give them).
+pub fn command() -> clap::Command {
+    Args::command().mut_args(french_arg).mut_subcommands(|sub| {
+        let examples = EXAMPLES
+            .iter()
+            .find(|(name, _)| *name == sub.get_name())
+            .map_or(String::new(), |(_, e)| format!("Exemples :\n  {e}\n\n"));
+        // diff exits as diff(1) does.
+        let codes = if sub.get_name() == "diff" {
+            "Codes de sortie : 0 publications identiques, 1 différentes, 2 usage (argument ou fichier introuvable)."
+        } else {
+            EXIT_CODES
+        };
+        sub.help_template(HELP_TEMPLATE)
+            .hide_possible_values(true)
+            .mut_args(french_arg)
+            .after_help(format!("{examples}{codes}"))
+    })
+}
+
+/// A usage error in French, as the diagnostics are written (clap writes
+/// English); `None` for the kinds left to clap (help shown instead).
+fn french_error(err: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ErrorKind};
+    let ctx = |k: ContextKind| err.get(k).map(ToString::to_string).unwrap_or_default();
+    let what = match err.kind() {
+        ErrorKind::UnknownArgument => {
+            format!("argument inconnu « {} »", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidSubcommand => format!(
+            "commande inconnue « {} »",
+            ctx(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::InvalidValue => format!(
+            "valeur « {} » invalide pour {} ; valeurs possibles : {}",
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::ValidValue)
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            format!(
+                "argument obligatoire manquant : {}",
+                ctx(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "{} ne peut pas être employé avec {}",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::PriorArg)
+        ),
+        ErrorKind::ValueValidation => format!(
+            "valeur « {} » invalide pour {}",
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::InvalidArg)
+        ),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("trop de valeurs : « {} »", ctx(ContextKind::InvalidValue))
+        }
+        ErrorKind::NoEquals => format!(
+            "{} attend « = » avant sa valeur",
+            ctx(ContextKind::InvalidArg)
+        ),
+        _ => return None,
+    };
+    let mut text = format!("error: {what}\n");
+    let suggested = [
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedValue,
+    ]
+    .into_iter()
+    .map(ctx)
+    .find(|s| !s.is_empty());
+    if let Some(s) = suggested {
+        text.push_str(&format!("  = aide : vouliez-vous dire « {s} » ?\n"));
+    }
+    let usage = ctx(ContextKind::Usage);
+    let usage = usage.trim().trim_start_matches("Usage:").trim();
+    if !usage.is_empty() {
+        text.push_str(&format!("\nUtilisation : {usage}\n"));
+    }
+    text.push_str("« segurdoc --help » pour l'aide.\n");
+    Some(text)
+}
+
+/// An argument's help with its values and default written in French
+/// (clap writes « Possible values » and « [default: …] »).
+fn french_arg(arg: clap::Arg) -> clap::Arg {
+    if !arg.get_action().takes_values() {
+        return arg;
+    }
+    let mut help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+    for value in arg
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+    {
+        help.push_str(&format!("\n  {}", value.get_name()));
+        if let Some(h) = value.get_help() {
+            help.push_str(&format!(" : {h}"));
+        }
+    }
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|d| d.to_string_lossy().into_owned())
+        .collect();
+    if !defaults.is_empty() {
+        help.push_str(&format!("\n(par défaut : {})", defaults.join(", ")));
+    }
+    arg.help(help)
+        .hide_default_value(true)
+        .hide_possible_values(true)
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let args = match Args::try_parse_from(args) {
+    let parsed = command()
+        .try_get_matches_from(args)
+        .and_then(|m| Args::from_arg_matches(&m));
+    let args = match parsed {
         Ok(args) => args,
         Err(err) => {
             // --help and --version are not errors.
-            let code = if err.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            };
-            let _ = err.print();
-            return ExitCode::from(code);
+            if !err.use_stderr() {
+                let _ = err.print();
+                return ExitCode::from(exit::OK);
+            }
+            match french_error(&err) {
+                Some(text) => eprint!("{text}"),
+                None => {
+                    let _ = err.print();
+                }
+            }
+            return ExitCode::from(exit::USAGE);
         }
     };
     ExitCode::from(run(&args))
@@ -752,7 +942,7 @@ fn diff(args: &Args, old: &str, new: &str, format: DiffFormat) -> u8 {
     match format {
         DiffFormat::Text => out(&crate::render::diff::text(
             &d,
-            std::io::stdout().is_terminal(),
+            args.color.enabled(std::io::stdout().is_terminal()),
         )),
         DiffFormat::Json => out(&crate::render::diff::json(&d)),
         DiffFormat::Csv => {

@@ -5,6 +5,7 @@
 
 mod browser;
 mod check;
+mod cli;
 mod diff;
 mod documents;
 mod publiee;

@@ -1,0 +1,118 @@
+//! The command line speaks French: help of every command, usage errors,
+//! colours.
+
+use std::process::Command;
+
+fn segurdoc(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_segurdoc"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// Words of clap's English help that must not reach a user.
+const ENGLISH: &[&str] = &[
+    "Usage:",
+    "Possible values",
+    "[default:",
+    "Print help",
+    "Print version",
+    "Commands:",
+];
+
+#[test]
+fn help_of_every_command_is_french() {
+    let (code, top, _) = segurdoc(&["--help"], &[]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("help", top);
+    for command in [
+        "build",
+        "check",
+        "preuves",
+        "attestation",
+        "convention",
+        "diff",
+        "export",
+        "serve",
+    ] {
+        let (code, help, stderr) = segurdoc(&[command, "--help"], &[]);
+        assert_eq!(code, 0, "{command}: {stderr}");
+        for english in ENGLISH {
+            assert!(
+                !help.contains(english),
+                "{command} --help says {english:?}:\n{help}"
+            );
+        }
+        assert!(
+            help.contains("Exemples :\n  segurdoc "),
+            "{command}: no example"
+        );
+        assert!(
+            help.contains("Codes de sortie : 0 "),
+            "{command}: no exit codes"
+        );
+        insta::assert_snapshot!(format!("help-{command}"), help);
+    }
+    let (_, short, _) = segurdoc(&["preuves", "-h"], &[]);
+    assert!(
+        short.contains("text : Liste lisible, chapitre par chapitre")
+            && short.contains("(par défaut : text)")
+    );
+}
+
+#[test]
+fn usage_errors_are_french_and_exit_2() {
+    let (code, _, stderr) = segurdoc(&["preuves", "x", "--formt", "json"], &[]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!(stderr, @r"
+    error: argument inconnu « --formt »
+      = aide : vouliez-vous dire « --format » ?
+
+    Utilisation : segurdoc preuves --format <FORMAT> <CANDIDATURE>
+    « segurdoc --help » pour l'aide.
+    ");
+    let (code, _, stderr) = segurdoc(&["diff", "a", "b", "--format", "xml"], &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("error: valeur « xml » invalide pour --format <FORMAT> ; valeurs possibles : text, json, csv, html"), "{stderr}");
+    let (code, _, stderr) = segurdoc(&["build", "--public", "--candidatures", "d"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--public ne peut pas être employé avec --candidatures <DIR>"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = segurdoc(&["attestation", "x"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("argument obligatoire manquant : --output <FICHIER.pdf>"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = segurdoc(&["buidl"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("commande inconnue « buidl »\n  = aide : vouliez-vous dire « build » ?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn colours_follow_color_and_no_color() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff");
+    let (old, new) = (dir.join("old.csv"), dir.join("new.csv"));
+    let run = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec!["diff", old.to_str().unwrap(), new.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        segurdoc(&args, env).1
+    };
+    // Piped: no colour unless asked; NO_COLOR does not beat --color always.
+    assert!(!run(&[], &[]).contains('\u{1b}'));
+    assert!(run(&["--color", "always"], &[]).contains("\u{1b}["));
+    assert!(run(&["--color", "always"], &[("NO_COLOR", "1")]).contains("\u{1b}["));
+    assert!(!run(&["--color", "never"], &[]).contains('\u{1b}'));
+}
