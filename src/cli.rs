@@ -87,7 +87,7 @@ pub enum Command {
     Attestation {
         /// Fichier YAML de la candidature, ou son identifiant.
         candidature: String,
-        /// Fichier PDF à écrire.
+        /// Fichier PDF à écrire (- : la sortie standard).
         #[arg(short, long, value_name = "FICHIER.pdf")]
         output: PathBuf,
     },
@@ -95,9 +95,12 @@ pub enum Command {
     Convention {
         /// Fichier YAML de la candidature, ou son identifiant.
         candidature: String,
-        /// Fichier à écrire (.pdf, .html ou .md).
+        /// Fichier à écrire (.pdf, .html ou .md ; - : la sortie standard, avec --format).
         #[arg(short, long, value_name = "FICHIER")]
         output: PathBuf,
+        /// Format, quand le nom du fichier ne le dit pas (-o -) ; sinon il doit être celui de l'extension.
+        #[arg(long, value_name = "FORMAT", value_parser = ["pdf", "html", "md"])]
+        format: Option<String>,
     },
     /// Compare deux publications d'un REM (fichiers ou CODE@VERSION).
     Diff {
@@ -118,9 +121,12 @@ pub enum Command {
         /// Disposition : longue (une ligne par preuve) ou publiée (une ligne par scénario, comme l'ANS publie).
         #[arg(long, value_enum, default_value_t = LayoutArg::Long)]
         layout: LayoutArg,
-        /// Fichier à écrire (.xlsx ou .csv).
+        /// Fichier à écrire (.xlsx ou .csv ; - : la sortie standard, avec --format).
         #[arg(short, long, value_name = "FICHIER")]
         output: PathBuf,
+        /// Format, quand le nom du fichier ne le dit pas (-o -) ; sinon il doit être celui de l'extension.
+        #[arg(long, value_name = "FORMAT", value_parser = ["xlsx", "csv"])]
+        format: Option<String>,
         /// Encodage d'un fichier .csv.
         #[arg(long, value_enum, default_value_t = EncodingArg::Utf8)]
         encodage: EncodingArg,
@@ -409,14 +415,16 @@ fn run(args: &Args) -> u8 {
         Command::Convention {
             candidature,
             output,
-        } => convention(args, candidature, output),
+            format,
+        } => convention(args, candidature, output, format.as_deref()),
         Command::Diff { old, new, format } => diff(args, old, new, *format),
         Command::Export {
             rem,
             layout,
             output,
             encodage,
-        } => export(args, rem, *layout, output, *encodage),
+            format,
+        } => export(args, rem, *layout, output, format.as_deref(), *encodage),
         Command::Corpus {
             dir,
             dispositifs,
@@ -681,9 +689,64 @@ fn resolve(args: &Args, arg: &str) -> Result<Resolved, u8> {
     })
 }
 
+/// The format of an output file: its extension, which must be one of
+/// `allowed` and agree with `--format` when given; for `-` (the standard
+/// output), `--format`, or the only format allowed.
+fn output_format(
+    output: &std::path::Path,
+    format: Option<&str>,
+    allowed: &[&str],
+) -> Result<String, u8> {
+    let list = allowed
+        .iter()
+        .map(|a| format!(".{a}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if output == std::path::Path::new("-") {
+        return match (format, allowed) {
+            (Some(f), _) => Ok(f.to_owned()),
+            (None, [only]) => Ok((*only).to_owned()),
+            (None, _) => {
+                eprintln!(
+                    "error: -o - (sortie standard) : précisez le format avec --format ({})",
+                    allowed.join(", ")
+                );
+                Err(exit::USAGE)
+            }
+        };
+    }
+    let ext = output
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !allowed.contains(&ext.as_str()) {
+        eprintln!("error: {} : extension {list} attendue", output.display());
+        return Err(exit::USAGE);
+    }
+    if let Some(f) = format.filter(|f| *f != ext) {
+        eprintln!(
+            "error: {} : l'extension .{ext} ne correspond pas au format demandé ({f})",
+            output.display()
+        );
+        return Err(exit::USAGE);
+    }
+    Ok(ext)
+}
+
 /// Writes `bytes` to `path` through a temporary file beside it, so that an
-/// interrupted write never leaves a truncated document.
+/// interrupted write never leaves a truncated document; `-` is the
+/// standard output (a PDF to a pipe).
 fn write_output(path: &std::path::Path, bytes: &[u8]) -> u8 {
+    if path == std::path::Path::new("-") {
+        let mut stdout = std::io::stdout().lock();
+        return match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+            Ok(()) => exit::OK,
+            Err(err) => {
+                eprintln!("error: sortie standard : écriture impossible : {err}");
+                exit::USAGE
+            }
+        };
+    }
     let tmp = path.with_extension("segurdoc-tmp");
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     match result {
@@ -748,6 +811,9 @@ fn with_outcome(
 }
 
 fn attestation(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
+    if let Err(code) = output_format(output, None, &["pdf"]) {
+        return code;
+    }
     with_outcome(args, arg, now(), |_, o| {
         if o.attestation.is_empty() {
             eprintln!(
@@ -767,18 +833,11 @@ fn attestation(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
     })
 }
 
-fn convention(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
-    let ext = output
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if !matches!(ext.as_str(), "pdf" | "html" | "md") {
-        eprintln!(
-            "error: {} : extension .pdf, .html ou .md attendue pour le projet de convention",
-            output.display()
-        );
-        return exit::USAGE;
-    }
+fn convention(args: &Args, arg: &str, output: &std::path::Path, format: Option<&str>) -> u8 {
+    let ext = match output_format(output, format, &["pdf", "html", "md"]) {
+        Ok(ext) => ext,
+        Err(code) => return code,
+    };
     let date = today();
     with_outcome(args, arg, now(), |project, o| {
         let mut diags = Diagnostics::new();
@@ -983,20 +1042,14 @@ fn export(
     arg: &str,
     layout: LayoutArg,
     output: &std::path::Path,
+    format: Option<&str>,
     encoding: EncodingArg,
 ) -> u8 {
     use crate::render::rem_file;
-    let ext = output
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if ext != "xlsx" && ext != "csv" {
-        eprintln!(
-            "error: {} : extension .xlsx ou .csv attendue",
-            output.display()
-        );
-        return exit::USAGE;
-    }
+    let ext = match output_format(output, format, &["xlsx", "csv"]) {
+        Ok(ext) => ext,
+        Err(code) => return code,
+    };
     let mut project = None;
     let (_, rem) = match load_release(args, arg, &mut project) {
         Ok(r) => r,

@@ -116,3 +116,68 @@ fn colours_follow_color_and_no_color() {
     assert!(run(&["--color", "always"], &[("NO_COLOR", "1")]).contains("\u{1b}["));
     assert!(!run(&["--color", "never"], &[]).contains('\u{1b}'));
 }
+
+#[test]
+fn files_go_to_standard_output_with_dash_and_extensions_must_match() {
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let run = |args: &[&str]| {
+        let mut all = vec!["--project", repo];
+        all.extend_from_slice(args);
+        let output = Command::new(env!("CARGO_BIN_EXE_segurdoc"))
+            .args(&all)
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            output.stdout,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, pdf, stderr) = run(&["attestation", "cas3-ms-pde", "-o", "-"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(pdf.starts_with(b"%PDF-"), "not a PDF on stdout");
+    let (code, md, _) = run(&["convention", "cas3-ms-pde", "-o", "-", "--format", "md"]);
+    assert_eq!(code, 0);
+    assert!(String::from_utf8(md)
+        .unwrap()
+        .starts_with("# PROJET — Convention de référencement"));
+    let (code, csv, _) = run(&["export", "MS-DUI@2.1", "-o", "-", "--format", "csv"]);
+    assert_eq!(code, 0);
+    assert!(String::from_utf8(csv)
+        .unwrap()
+        .starts_with("\u{feff}Périmètre;ID;Chapitre;"));
+    // The format must be said for -o -, and agree with an extension.
+    let (code, out, stderr) = run(&["convention", "cas3-ms-pde", "-o", "-"]);
+    assert_eq!((code, out.len()), (2, 0));
+    assert!(
+        stderr
+            .contains("-o - (sortie standard) : précisez le format avec --format (pdf, html, md)"),
+        "{stderr}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = dir.path().join("convention.pdf");
+    let (code, _, stderr) = run(&[
+        "convention",
+        "cas3-ms-pde",
+        "-o",
+        wrong.to_str().unwrap(),
+        "--format",
+        "html",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("l'extension .pdf ne correspond pas au format demandé (html)"),
+        "{stderr}"
+    );
+    let text = dir.path().join("attestation.txt");
+    let (code, _, stderr) = run(&["attestation", "cas3-ms-pde", "-o", text.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("attestation.txt : extension .pdf attendue"),
+        "{stderr}"
+    );
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
