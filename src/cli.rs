@@ -76,12 +76,15 @@ pub enum Command {
     Preuves {
         /// Fichier YAML de la candidature, ou son identifiant.
         candidature: String,
-        /// Format de sortie.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Format de sortie (par défaut : celui de l'extension de -o, sinon text).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
         /// Date de référence pour les échéances (AAAA-MM-JJ).
         #[arg(long, value_name = "AAAA-MM-JJ")]
         date: Option<String>,
+        /// Fichier à écrire, d'extension celle du format (.txt, .json, .csv, .xlsx ; - : la sortie standard) ; sans lui, la sortie standard (sauf xlsx).
+        #[arg(short, long, value_name = "FICHIER")]
+        output: Option<PathBuf>,
     },
     /// Génère l'attestation sur l'honneur (PDF).
     Attestation {
@@ -191,6 +194,8 @@ pub enum Format {
     Json,
     /// Une ligne par preuve (tableur).
     Csv,
+    /// Classeur : à déposer, non redemandées, synthèse (avec -o).
+    Xlsx,
 }
 
 /// Layouts of `export`.
@@ -407,7 +412,15 @@ fn run(args: &Args) -> u8 {
             candidature,
             format,
             date,
-        } => preuves(args, candidature, *format, date.as_deref()),
+            output,
+        } => preuves(
+            args,
+            candidature,
+            *format,
+            date.as_deref(),
+            output.as_deref(),
+        ),
+
         Command::Attestation {
             candidature,
             output,
@@ -741,6 +754,8 @@ fn write_output(path: &std::path::Path, bytes: &[u8]) -> u8 {
         let mut stdout = std::io::stdout().lock();
         return match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
             Ok(()) => exit::OK,
+            // A reader that stopped early (`| head`) wanted no more.
+            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
             Err(err) => {
                 eprintln!("error: sortie standard : écriture impossible : {err}");
                 exit::USAGE
@@ -1097,7 +1112,52 @@ fn export(
     code
 }
 
-fn preuves(args: &Args, arg: &str, format: Format, date: Option<&str>) -> u8 {
+fn preuves(
+    args: &Args,
+    arg: &str,
+    format: Option<Format>,
+    date: Option<&str>,
+    output: Option<&std::path::Path>,
+) -> u8 {
+    // Without --format, the file's extension says it.
+    let explicit = format.is_some();
+    let format = format.unwrap_or_else(|| {
+        match output
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("json") => Format::Json,
+            Some("csv") => Format::Csv,
+            Some("xlsx") => Format::Xlsx,
+            _ => Format::Text,
+        }
+    });
+    let ext = match format {
+        Format::Text => "txt",
+        Format::Json => "json",
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+    };
+    let output = match output {
+        Some(path) => match output_format(
+            path,
+            Some(ext),
+            if explicit {
+                std::slice::from_ref(&ext)
+            } else {
+                &["txt", "json", "csv", "xlsx"]
+            },
+        ) {
+            Ok(_) => Some(path),
+            Err(code) => return code,
+        },
+        None if format == Format::Xlsx => {
+            eprintln!("error: --format xlsx : un classeur s'écrit dans un fichier, précisez -o FICHIER.xlsx (ou -o -)");
+            return exit::USAGE;
+        }
+        None => None,
+    };
     let reference = match date {
         None => now(),
         Some(raw) => match parse_reference(raw) {
@@ -1109,16 +1169,19 @@ fn preuves(args: &Args, arg: &str, format: Format, date: Option<&str>) -> u8 {
         },
     };
     with_outcome(args, arg, reference, |_, outcome| {
-        match format {
-            Format::Text => out(&crate::render::preuves::text(outcome)),
-            Format::Json => out(&crate::render::preuves::json(outcome)),
-            Format::Csv => {
-                let mut stdout = std::io::stdout().lock();
-                let _ = stdout.write_all(&crate::render::preuves::csv(outcome));
-                let _ = stdout.flush();
-            }
-        }
-        exit::OK
+        let bytes = match format {
+            Format::Text => crate::render::preuves::text(outcome).into_bytes(),
+            Format::Json => crate::render::preuves::json(outcome).into_bytes(),
+            Format::Csv => crate::render::preuves::csv(outcome),
+            Format::Xlsx => match crate::render::checklist_xlsx::checklist(outcome) {
+                Ok(bytes) => bytes,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return exit::INVALID;
+                }
+            },
+        };
+        write_output(output.unwrap_or(std::path::Path::new("-")), &bytes)
     })
 }
 

@@ -268,19 +268,7 @@ impl Plan<'_> {
                 },
                 proofs: vec![link],
                 chapitre: &m.row.chapitre,
-                reason: {
-                    let why = match &m.mask {
-                        Mask::Heritage(nru) => format!("héritage ({nru})"),
-                        Mask::Equivalence { nru, .. } => format!("équivalence ({nru})"),
-                        Mask::HorsEdcPsc => "profil hors EDC PSC".to_owned(),
-                    };
-                    // R5b: a homologation is spared only for these NILs.
-                    if m.nils.is_empty() {
-                        why
-                    } else {
-                        format!("{why} — homologation CNDA du NIL {}", m.nils.join(", "))
-                    }
-                },
+                reason: crate::render::checklist_xlsx::masked_reason(&m.mask, &m.nils),
                 common: match &m.mask {
                     Mask::Equivalence {
                         requirement: (code, id),

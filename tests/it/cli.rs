@@ -63,7 +63,7 @@ fn help_of_every_command_is_french() {
     let (_, short, _) = segurdoc(&["preuves", "-h"], &[]);
     assert!(
         short.contains("text : Liste lisible, chapitre par chapitre")
-            && short.contains("(par défaut : text)")
+            && short.contains("xlsx : Classeur")
     );
 }
 
@@ -180,4 +180,86 @@ fn files_go_to_standard_output_with_dash_and_extensions_must_match() {
         std::fs::read_dir(dir.path()).unwrap().next().is_none(),
         "nothing written"
     );
+}
+
+/// `preuves --format xlsx`: three sheets an éditeur can work from, read back
+/// with calamine; the same proofs as the CSV, with texts and French reasons.
+#[test]
+fn checklist_workbook_reads_back() {
+    use calamine::{Reader, Xlsx};
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("preuves.xlsx");
+    let (code, _, stderr) = segurdoc(
+        &[
+            "--project",
+            repo,
+            "preuves",
+            "cas3-ms-pde",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let mut book: Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["À déposer", "Non redemandées", "Synthèse"]
+    );
+    let due = book.worksheet_range("À déposer").unwrap();
+    let rows: Vec<Vec<String>> = due
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(rows[0][..3], ["Chapitre", "N° preuve", "Preuve attendue"]);
+    assert_eq!(rows[0][8], "Pourquoi elle est due");
+    // As many proofs to deposit as the CSV says, in the same order of chapters.
+    let (_, csv, _) = segurdoc(
+        &[
+            "--project",
+            repo,
+            "preuves",
+            "cas3-ms-pde",
+            "--format",
+            "csv",
+        ],
+        &[],
+    );
+    let csv_due: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.starts_with("à déposer;"))
+        .map(|l| l.split(';').nth(1).unwrap())
+        .collect();
+    let mut xlsx_due: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    let mut sorted_csv = csv_due.clone();
+    sorted_csv.sort_unstable();
+    xlsx_due.sort_unstable();
+    assert_eq!(xlsx_due, sorted_csv);
+    let ins = rows
+        .iter()
+        .find(|r| r[1] == "DUI.INS.01.01.01")
+        .expect("DUI.INS.01.01.01 due");
+    assert_eq!(ins[3], "DUI.INS.01");
+    assert!(ins[4].starts_with("Le système DOIT"), "{:?}", ins[4]);
+    assert!(ins[5].starts_with("DUI.INS.01.01 — "), "{:?}", ins[5]);
+    assert!(
+        !ins[8].is_empty() && !ins[8].contains("Nominal"),
+        "{:?}",
+        ins[8]
+    );
+    assert_eq!(ins[11], "☐");
+    let masked = book.worksheet_range("Non redemandées").unwrap();
+    let reasons: Vec<String> = masked.rows().skip(1).map(|r| r[4].to_string()).collect();
+    assert!(!reasons.is_empty());
+    assert!(
+        reasons.iter().all(|r| r.starts_with("héritage (")
+            || r.starts_with("équivalence (")
+            || r == "profil hors EDC PSC"
+            || r.contains("homologation CNDA du NIL")),
+        "{reasons:?}"
+    );
+    let summary = book.worksheet_range("Synthèse").unwrap();
+    let total = summary.rows().find(|r| r[0] == "Total").unwrap();
+    assert_eq!(total[1].to_string(), csv_due.len().to_string());
 }
