@@ -166,6 +166,17 @@ try {
   await page.screenshot({ path: join(shots, "filters.png") });
   for (const e of errors) failures.push(`interaction: script error: ${e}`);
 
+  // Printed, a checklist has no navigation and a box before each proof.
+  const printed = await context.newPage();
+  await printed.goto(url("candidatures/cas3-ms-pde/index.html"));
+  await printed.emulateMedia({ media: "print" });
+  const nav = await printed.evaluate(() => getComputedStyle(document.querySelector(".site-header")).display);
+  const box = await printed.evaluate(() => getComputedStyle(document.querySelector(".proofs tr[data-nature] > th"), "::before").content);
+  const breaks = await printed.evaluate(() => [...document.querySelectorAll(".deposit-group")].slice(1).map((g) => getComputedStyle(g).breakBefore));
+  if (nav !== "none" || box !== '"☐ "' || breaks.some((b) => b !== "page")) failures.push(`print: header ${nav}, box ${box}, breaks ${breaks}`);
+  await printed.pdf({ path: join(shots, "checklist-print.pdf"), format: "A4" });
+  report.push(`print: checklist without navigation, ${breaks.length + 1} chapters on their own pages, boxes ${box}`);
+
   // Opened from disk, the search loads its files as scripts.
   const disk = await context.newPage();
   disk.on("pageerror", (e) => failures.push(`file:// search: script error: ${e}`));

@@ -46,6 +46,7 @@ fn sample_site_passes_axe_in_headless_chromium_and_its_scripts_work() {
         "search: \"insi\" → ",
         "file:// search: \"DUI.PSC.01.01\" → ",
         "no-JS: search page recherche/index.html",
+        "print: checklist without navigation",
         "old guide anchor #DUI.INS.02 → dispositifs/MS-DUI/chapitres/",
     ] {
         assert!(stdout.contains(line), "{line}\n{stdout}");
