@@ -134,6 +134,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = EncodingArg::Utf8)]
         encodage: EncodingArg,
     },
+    /// Prépare une candidature.
+    #[command(
+        subcommand_help_heading = "Commandes",
+        subcommand_value_name = "COMMANDE"
+    )]
+    Candidature {
+        /// Ce qu'il faut faire.
+        #[command(subcommand)]
+        action: CandidatureAction,
+    },
     /// Génère un projet de test de grande taille (benchmarks).
     #[command(hide = true)]
     Corpus {
@@ -160,6 +170,19 @@ pub enum Command {
         /// Port d'écoute.
         #[arg(long, default_value_t = 8000)]
         port: u16,
+    },
+}
+
+/// `segurdoc candidature …`.
+#[derive(Debug, Subcommand)]
+pub enum CandidatureAction {
+    /// Écrit le squelette YAML commenté d'une nouvelle candidature sur un dispositif.
+    Nouvelle {
+        /// Code du dispositif de vague 2 (ex. MS-DUI).
+        dispositif: String,
+        /// Fichier YAML à écrire (jamais par-dessus un fichier existant ; - ou absent : la sortie standard).
+        #[arg(short, long, value_name = "FICHIER.yaml")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -248,6 +271,8 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("diff", "segurdoc diff MS-DUI@2.0 MS-DUI@2.1\n  segurdoc diff ancienne.csv nouvelle.csv --format html > evolutions.html"),
     ("export", "segurdoc export REM-publie.xlsx --layout long -o rem-longue.csv --encodage windows-1252\n  segurdoc export MS-DUI@2.1 --layout publiee -o MS-DUI-2.1.xlsx"),
     ("serve", "segurdoc serve\n  segurdoc serve --port 8080"),
+    ("candidature", "segurdoc candidature nouvelle MS-DUI -o data/candidatures/ma-solution.yaml\n  segurdoc check"),
+    ("nouvelle", "segurdoc candidature nouvelle MS-DUI -o data/candidatures/ma-solution.yaml\n  segurdoc check"),
 ];
 
 /// The command line's definition, in French throughout: clap's headings
@@ -255,22 +280,29 @@ const EXAMPLES: &[(&str, &str)] = &[
 /// its examples and the exit codes, and no English list of values or
 /// defaults (the French texts give them).
 pub fn command() -> clap::Command {
-    Args::command().mut_args(french_arg).mut_subcommands(|sub| {
-        let examples = EXAMPLES
-            .iter()
-            .find(|(name, _)| *name == sub.get_name())
-            .map_or(String::new(), |(_, e)| format!("Exemples :\n  {e}\n\n"));
-        // diff exits as diff(1) does.
-        let codes = if sub.get_name() == "diff" {
-            "Codes de sortie : 0 publications identiques, 1 différentes, 2 usage (argument ou fichier introuvable)."
-        } else {
-            EXIT_CODES
-        };
-        sub.help_template(HELP_TEMPLATE)
-            .hide_possible_values(true)
-            .mut_args(french_arg)
-            .after_help(format!("{examples}{codes}"))
-    })
+    Args::command()
+        .mut_args(french_arg)
+        .mut_subcommands(french_command)
+}
+
+/// One command and those under it, in French.
+fn french_command(sub: clap::Command) -> clap::Command {
+    let examples = EXAMPLES
+        .iter()
+        .find(|(name, _)| *name == sub.get_name())
+        .map_or(String::new(), |(_, e)| format!("Exemples :\n  {e}\n\n"));
+    // diff exits as diff(1) does.
+    let codes = if sub.get_name() == "diff" {
+        "Codes de sortie : 0 publications identiques, 1 différentes, 2 usage (argument ou fichier introuvable)."
+    } else {
+        EXIT_CODES
+    };
+    sub.help_template(HELP_TEMPLATE)
+        .hide_possible_values(true)
+        .disable_help_subcommand(true)
+        .mut_args(french_arg)
+        .after_help(format!("{examples}{codes}"))
+        .mut_subcommands(french_command)
 }
 
 /// A usage error in French, as the diagnostics are written (clap writes
@@ -438,6 +470,9 @@ fn run(args: &Args) -> u8 {
             encodage,
             format,
         } => export(args, rem, *layout, output, format.as_deref(), *encodage),
+        Command::Candidature {
+            action: CandidatureAction::Nouvelle { dispositif, output },
+        } => nouvelle(args, dispositif, output.as_deref()),
         Command::Corpus {
             dir,
             dispositifs,
@@ -1108,6 +1143,62 @@ fn export(
             rem.rows.len(),
             records.len() - 1
         );
+    }
+    code
+}
+
+/// `candidature nouvelle`: the skeleton, to a new file or the standard output.
+fn nouvelle(args: &Args, code: &str, output: Option<&std::path::Path>) -> u8 {
+    if let Some(path) = output.filter(|p| *p != std::path::Path::new("-")) {
+        if let Err(code) = output_format(path, None, &["yaml", "yml"]) {
+            return code;
+        }
+        if path.exists() {
+            eprintln!(
+                "error: {} existe déjà : segurdoc n'écrit pas par-dessus une candidature ; choisissez un autre nom",
+                path.display()
+            );
+            return exit::USAGE;
+        }
+    }
+    let checked = match crate::check_data(&args.project) {
+        Ok(c) => c,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return exit::USAGE;
+        }
+    };
+    let project = checked.project;
+    let wanted = code.trim().to_ascii_uppercase();
+    let found = project
+        .catalogue
+        .dispositifs
+        .iter()
+        .find(|d| d.code.as_str() == wanted && d.vague == crate::model::Vague::Deux);
+    let Some(d) = found else {
+        let known: Vec<&str> = project
+            .catalogue
+            .dispositifs
+            .iter()
+            .filter(|d| d.vague == crate::model::Vague::Deux)
+            .map(|d| d.code.as_str())
+            .collect();
+        eprintln!("error: « {code} » n'est pas un dispositif de vague 2 du DSR (data/dsr.csv)");
+        if !known.is_empty() {
+            eprintln!("  = aide : dispositifs de vague 2 : {}", known.join(", "));
+        }
+        return exit::USAGE;
+    };
+    let yaml = crate::render::skeleton::candidature(&project, d);
+    let code = write_output(output.unwrap_or(std::path::Path::new("-")), yaml.as_bytes());
+    if code == exit::OK {
+        if let Some(path) = output.filter(|p| *p != std::path::Path::new("-")) {
+            eprintln!(
+                "{} : squelette de candidature {} écrit ; complétez-le, puis « segurdoc check » liste ce qui manque",
+                path.display(),
+                d.code
+            );
+        }
     }
     code
 }

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod pdf;
 pub mod preuves;
 pub mod rem_file;
+pub mod skeleton;
 
 use std::sync::Arc;
 

@@ -41,8 +41,12 @@ fn help_of_every_command_is_french() {
         "diff",
         "export",
         "serve",
+        "candidature",
+        "candidature nouvelle",
     ] {
-        let (code, help, stderr) = segurdoc(&[command, "--help"], &[]);
+        let mut args: Vec<&str> = command.split(' ').collect();
+        args.push("--help");
+        let (code, help, stderr) = segurdoc(&args, &[]);
         assert_eq!(code, 0, "{command}: {stderr}");
         for english in ENGLISH {
             assert!(
@@ -58,7 +62,7 @@ fn help_of_every_command_is_french() {
             help.contains("Codes de sortie : 0 "),
             "{command}: no exit codes"
         );
-        insta::assert_snapshot!(format!("help-{command}"), help);
+        insta::assert_snapshot!(format!("help-{}", command.replace(' ', "-")), help);
     }
     let (_, short, _) = segurdoc(&["preuves", "-h"], &[]);
     assert!(
@@ -262,4 +266,74 @@ fn checklist_workbook_reads_back() {
     let summary = book.worksheet_range("Synthèse").unwrap();
     let total = summary.rows().find(|r| r[0] == "Total").unwrap();
     assert_eq!(total[1].to_string(), csv_due.len().to_string());
+}
+
+/// An éditeur starts a candidature from a skeleton: the dispositif's real
+/// profiles and the registry's référencements in comments, every value to
+/// fill; `check` then lists what is left, at its line.
+#[test]
+fn a_new_candidature_starts_from_a_commented_skeleton() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = tempfile::tempdir().unwrap();
+    for sub in ["data", "content"] {
+        crate::check::copy_tree(&repo.join(sub), &project.path().join(sub));
+    }
+    let file = project.path().join("data/candidatures/neuve.yaml");
+    let p = project.path().to_str().unwrap();
+    let (code, _, stderr) = segurdoc(
+        &[
+            "--project",
+            p,
+            "candidature",
+            "nouvelle",
+            "ms-dui",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    assert!(yaml.contains("dispositif: MS-DUI\n"));
+    assert!(yaml.contains("# Profils optionnels demandés (Général est toujours évalué) : PA, PH avec DO, PDE, PDS, AHI (hors EDC PSC)"));
+    assert!(yaml.contains("#   NRU-V1-MS2-0311 — Sérénité DUI 3.2 (MS2, profils PDE)"));
+    assert!(yaml.contains("#   NRU-V2-DPI-0057 — Sérénité Santé 5.1 (HOP-DPI, Référencé)"));
+    // check: what is left to fill, each at its line, nothing structural.
+    let (code, _, stderr) = segurdoc(&["--project", p, "check"], &[]);
+    assert_eq!(code, 1);
+    let ours: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("neuve.yaml:"))
+        .collect();
+    assert!(
+        ours.iter()
+            .any(|l| l.contains("« editeur.raison_sociale » est vide")),
+        "{stderr}"
+    );
+    assert!(ours.iter().any(|l| l.contains("SIRET")), "{stderr}");
+    assert!(
+        ours.iter()
+            .all(|l| !l.contains("clé inconnue") && !l.contains("invalide dans")),
+        "{stderr}"
+    );
+    assert!(ours.len() >= 8, "{ours:?}");
+    // Never over an existing file; an unknown dispositif is named with the known ones.
+    let (code, _, stderr) = segurdoc(
+        &[
+            "--project",
+            p,
+            "candidature",
+            "nouvelle",
+            "MS-DUI",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("existe déjà"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), yaml);
+    let (code, _, stderr) = segurdoc(&["--project", p, "candidature", "nouvelle", "XX"], &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("« XX » n'est pas un dispositif de vague 2 du DSR (data/dsr.csv)\n  = aide : dispositifs de vague 2 : MS-DUI"), "{stderr}");
 }
