@@ -134,6 +134,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = EncodingArg::Utf8)]
         encodage: EncodingArg,
     },
+    /// Ce qu'une nouvelle publication du REM change pour une candidature : preuves nouvellement dues, plus dues, dues pour un autre motif, textes à revoir.
+    Impact {
+        /// Fichier YAML de la candidature, ou son identifiant.
+        candidature: String,
+        /// Publication du REM de départ (ex. 2.0), comparée à la publication en vigueur.
+        #[arg(long, value_name = "VERSION")]
+        depuis: String,
+        /// Format de sortie.
+        #[arg(long, value_enum, default_value_t = ImpactFormat::Text)]
+        format: ImpactFormat,
+    },
     /// Prépare une candidature.
     #[command(
         subcommand_help_heading = "Commandes",
@@ -171,6 +182,15 @@ pub enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
     },
+}
+
+/// Output formats of `impact`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImpactFormat {
+    /// Lisible, par sorte de changement.
+    Text,
+    /// JSON : nouvellement_dues, plus_dues, autre_motif, textes_modifies.
+    Json,
 }
 
 /// `segurdoc candidature …`.
@@ -271,6 +291,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("diff", "segurdoc diff MS-DUI@2.0 MS-DUI@2.1\n  segurdoc diff ancienne.csv nouvelle.csv --format html > evolutions.html"),
     ("export", "segurdoc export REM-publie.xlsx --layout long -o rem-longue.csv --encodage windows-1252\n  segurdoc export MS-DUI@2.1 --layout publiee -o MS-DUI-2.1.xlsx"),
     ("serve", "segurdoc serve\n  segurdoc serve --port 8080"),
+    ("impact", "segurdoc impact cas3-ms-pde --depuis 2.0\n  segurdoc impact cas3-ms-pde --depuis 2.0 --format json"),
     ("candidature", "segurdoc candidature nouvelle MS-DUI -o data/candidatures/ma-solution.yaml\n  segurdoc check"),
     ("nouvelle", "segurdoc candidature nouvelle MS-DUI -o data/candidatures/ma-solution.yaml\n  segurdoc check"),
 ];
@@ -470,6 +491,11 @@ fn run(args: &Args) -> u8 {
             encodage,
             format,
         } => export(args, rem, *layout, output, format.as_deref(), *encodage),
+        Command::Impact {
+            candidature,
+            depuis,
+            format,
+        } => impact(args, candidature, depuis, *format),
         Command::Candidature {
             action: CandidatureAction::Nouvelle { dispositif, output },
         } => nouvelle(args, dispositif, output.as_deref()),
@@ -1145,6 +1171,56 @@ fn export(
         );
     }
     code
+}
+
+/// `impact`: the candidature evaluated under release `depuis` of its
+/// dispositif's REM and under the current one, compared.
+fn impact(args: &Args, arg: &str, depuis: &str, format: ImpactFormat) -> u8 {
+    use std::io::IsTerminal;
+    let reference = now();
+    with_outcome(args, arg, reference, |project, new| {
+        let code = new.dispositif.code.to_string();
+        let mut loaded = None;
+        let (_, old_rem) = match load_release(args, &format!("{code}@{depuis}"), &mut loaded) {
+            Ok(r) => r,
+            Err(exit_code) => return exit_code,
+        };
+        if old_rem.version == new.rem.version {
+            eprintln!("error: --depuis {depuis} : c'est la publication en vigueur du REM {code}, rien à comparer");
+            return exit::USAGE;
+        }
+        // The same project, with the old release as the dispositif's current one.
+        let mut old_project = project.clone();
+        old_project
+            .rems
+            .insert(new.dispositif.code.clone(), vec![old_rem.clone()]);
+        let index = crate::model::EquivalenceIndex::new(&old_project.equivalences);
+        let old = match crate::rules::evaluate(new.candidature, &old_project, &index, reference) {
+            Ok(o) => o,
+            Err(errors) => {
+                let mut diags = Diagnostics::new();
+                for e in errors {
+                    diags.push(e);
+                }
+                eprint!("{}", diags.render());
+                eprintln!("la candidature ne peut pas être évaluée sur le REM {code} {depuis}");
+                return exit::INVALID;
+            }
+        };
+        let diff = crate::diff::diff_releases(&old_rem, new.rem);
+        let impact = crate::impact::impact(&old, new, &diff);
+        match format {
+            ImpactFormat::Text => out(&crate::impact::text(
+                &impact,
+                args.color.enabled(std::io::stdout().is_terminal()),
+            )),
+            ImpactFormat::Json => out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&impact).unwrap_or_default()
+            )),
+        }
+        exit::OK
+    })
 }
 
 /// `candidature nouvelle`: the skeleton, to a new file or the standard output.

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod corpus;
 pub mod diag;
 pub mod diff;
+pub mod impact;
 pub mod ingest;
 pub mod model;
 pub mod render;

@@ -257,7 +257,8 @@ pub fn csv(d: &RemDiff) -> Vec<u8> {
     bytes
 }
 
-fn words(c: &FieldChange, colour: bool) -> String {
+/// A field change word by word: coloured on a terminal, else `[-…-]{+…+}`.
+pub fn words(c: &FieldChange, colour: bool) -> String {
     let mut out = String::new();
     for w in &c.words {
         match (w.op, colour) {

@@ -41,6 +41,7 @@ fn help_of_every_command_is_french() {
         "diff",
         "export",
         "serve",
+        "impact",
         "candidature",
         "candidature nouvelle",
     ] {
@@ -336,4 +337,88 @@ fn a_new_candidature_starts_from_a_commented_skeleton() {
     let (code, _, stderr) = segurdoc(&["--project", p, "candidature", "nouvelle", "XX"], &[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("« XX » n'est pas un dispositif de vague 2 du DSR (data/dsr.csv)\n  = aide : dispositifs de vague 2 : MS-DUI"), "{stderr}");
+}
+
+/// `impact` on the sample's two MS-DUI releases: the added requirement is
+/// newly due, the removed one no longer due, the reworded one listed with
+/// its word diff; a chapter move is not a text to re-check.
+#[test]
+fn impact_of_a_new_rem_release_on_a_candidature() {
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let (code, json, stderr) = segurdoc(
+        &[
+            "--project",
+            repo,
+            "impact",
+            "nominal-ms-pa",
+            "--depuis",
+            "2.0",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        (v["depuis"].as_str(), v["version"].as_str()),
+        (Some("2.0"), Some("2.1"))
+    );
+    let ids = |key: &str| -> Vec<String> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["preuve"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids("nouvellement_dues"), ["DUI.ESMS.13.01.01"]);
+    assert_eq!(v["nouvellement_dues"][0]["avant"], "absente du REM");
+    assert_eq!(ids("plus_dues"), ["DUI.ESMS.99.01.01"]);
+    let rewritten = ids("textes_modifies");
+    assert!(
+        rewritten.contains(&"DUI.INS.04.01.01".to_owned()),
+        "{rewritten:?}"
+    );
+    assert!(
+        !rewritten.iter().any(|p| p.starts_with("DUI.MSS.04")),
+        "a chapter move: {rewritten:?}"
+    );
+    let ins = &v["textes_modifies"][0]["changes"][0];
+    assert_eq!(ins["field"], "Exigence");
+    assert!(ins["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["op"] == "+" && w["text"].as_str().unwrap().contains("à nouveau")));
+    let (_, text, _) = segurdoc(
+        &[
+            "--project",
+            repo,
+            "impact",
+            "nominal-ms-pa",
+            "--depuis",
+            "2.0",
+        ],
+        &[],
+    );
+    assert!(text.contains("DUI.ESMS.13.01.01 (DUI.ESMS.13, Accompagnement de la personne) : absente du REM → à déposer (nominal)"), "{text}");
+    assert!(text.contains("{+à nouveau +}"), "{text}");
+    // The current release against itself is a usage error.
+    let (code, _, stderr) = segurdoc(
+        &[
+            "--project",
+            repo,
+            "impact",
+            "nominal-ms-pa",
+            "--depuis",
+            "2.1",
+        ],
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("c'est la publication en vigueur"),
+        "{stderr}"
+    );
 }

@@ -1,0 +1,259 @@
+//! What a new REM release changes for one candidature (`segurdoc impact`):
+//! the proofs newly due, no longer due, due for another reason, and those
+//! still due whose requirement, scenario or expected proof was rewritten —
+//! what the éditeur must re-check in what it already deposited.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diff::{FieldChange, RemDiff};
+use crate::rules::{Mask, Outcome};
+
+/// One proof whose standing changed.
+#[derive(Debug, Serialize)]
+pub struct Change {
+    /// Proof number.
+    pub preuve: String,
+    /// Its requirement.
+    pub exigence: String,
+    /// Its chapter (in the new release when it is there).
+    pub chapitre: String,
+    /// Before: `à déposer (motif)`, `masquée (motif)` or `absente du REM`.
+    pub avant: String,
+    /// After, likewise.
+    pub apres: String,
+}
+
+/// A proof still due whose texts changed.
+#[derive(Debug, Serialize)]
+pub struct Rewritten {
+    /// Proof number.
+    pub preuve: String,
+    /// Its requirement.
+    pub exigence: String,
+    /// What changed in the requirement (its text, scenario, proof…).
+    pub changes: Vec<FieldChange>,
+}
+
+/// The impact of going from release `depuis` to the current one.
+#[derive(Debug, Serialize)]
+pub struct Impact {
+    /// Candidature id.
+    pub candidature: String,
+    /// Dispositif.
+    pub dispositif: String,
+    /// Old release.
+    pub depuis: String,
+    /// Current release.
+    pub version: String,
+    /// Due now, not before.
+    pub nouvellement_dues: Vec<Change>,
+    /// Due before, not now.
+    pub plus_dues: Vec<Change>,
+    /// Due both times, for another reason.
+    pub autre_motif: Vec<Change>,
+    /// Due both times, texts rewritten.
+    pub textes_modifies: Vec<Rewritten>,
+    /// Due both times under a new number (the requirement was renumbered):
+    /// old and new proof numbers.
+    pub renumerotees: Vec<(String, String)>,
+}
+
+fn standing<'a>(o: &Outcome<'a>) -> BTreeMap<&'a str, (String, &'a str, &'a str)> {
+    let mut map = BTreeMap::new();
+    for e in &o.a_deposer {
+        map.insert(
+            e.row.preuve_id.as_str(),
+            (
+                format!("à déposer ({})", e.motif),
+                e.row.exigence_id.as_str(),
+                e.row.chapitre.as_str(),
+            ),
+        );
+    }
+    for m in &o.masquees {
+        let why = match &m.mask {
+            Mask::Heritage(nru) => format!("héritage {nru}"),
+            Mask::Equivalence { nru, .. } => format!("équivalence {nru}"),
+            Mask::HorsEdcPsc => "hors EDC PSC".to_owned(),
+        };
+        map.entry(m.row.preuve_id.as_str()).or_insert((
+            format!("masquée ({why})"),
+            m.row.exigence_id.as_str(),
+            m.row.chapitre.as_str(),
+        ));
+    }
+    map
+}
+
+/// Compares the outcomes of one candidature under the old and the current
+/// release; `diff` is the releases' comparison, for the rewritten texts.
+pub fn impact(old: &Outcome<'_>, new: &Outcome<'_>, diff: &RemDiff) -> Impact {
+    let (before, after) = (standing(old), standing(new));
+    let due = |s: &str| s.starts_with("à déposer");
+    let absent = "absente du REM".to_owned();
+    let mut out = Impact {
+        candidature: new.candidature.id.to_string(),
+        dispositif: new.dispositif.code.to_string(),
+        depuis: old.rem.version.to_string(),
+        version: new.rem.version.to_string(),
+        nouvellement_dues: Vec::new(),
+        plus_dues: Vec::new(),
+        autre_motif: Vec::new(),
+        textes_modifies: Vec::new(),
+        renumerotees: Vec::new(),
+    };
+    // A renumbered requirement's proofs keep their standing under their
+    // new numbers: the old numbers are read as the new ones.
+    let renumbered = |id: &str| -> Option<String> {
+        diff.renamed.iter().find_map(|r| {
+            id.strip_prefix(r.from.as_str())
+                .filter(|rest| rest.is_empty() || rest.starts_with('.'))
+                .map(|rest| format!("{}{rest}", r.to))
+        })
+    };
+    let mut renamed_before: BTreeMap<String, (String, &str, &str)> = BTreeMap::new();
+    for (id, v) in &before {
+        match renumbered(id) {
+            Some(new_id) => {
+                if due(&v.0) && after.get(new_id.as_str()).is_some_and(|(now, ..)| due(now)) {
+                    out.renumerotees.push(((*id).to_owned(), new_id.clone()));
+                }
+                renamed_before.insert(new_id, v.clone());
+            }
+            None => {
+                renamed_before.insert((*id).to_owned(), v.clone());
+            }
+        }
+    }
+    let before: BTreeMap<&str, (String, &str, &str)> = renamed_before
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    let change = |id: &str, ex: &str, ch: &str, avant: &str, apres: &str| Change {
+        preuve: id.to_owned(),
+        exigence: ex.to_owned(),
+        chapitre: ch.to_owned(),
+        avant: avant.to_owned(),
+        apres: apres.to_owned(),
+    };
+    for (id, (now, ex, ch)) in &after {
+        match before.get(id) {
+            Some((then, ..)) if due(then) && due(now) && then != now => {
+                out.autre_motif.push(change(id, ex, ch, then, now));
+            }
+            Some((then, ..)) if !due(then) && due(now) => {
+                out.nouvellement_dues.push(change(id, ex, ch, then, now));
+            }
+            Some((then, ..)) if due(then) && !due(now) => {
+                out.plus_dues.push(change(id, ex, ch, then, now));
+            }
+            None if due(now) => out.nouvellement_dues.push(change(id, ex, ch, &absent, now)),
+            _ => {}
+        }
+    }
+    for (id, (then, ex, ch)) in &before {
+        if due(then) && !after.contains_key(id) {
+            out.plus_dues.push(change(id, ex, ch, then, &absent));
+        }
+    }
+    // Still due, and its requirement was rewritten (not only spaced).
+    let modified: BTreeMap<&str, &crate::diff::Modified> = diff
+        .modified
+        .iter()
+        .filter(|m| !m.whitespace_only)
+        .map(|m| (m.id.as_str(), m))
+        .collect();
+    for (id, (now, ex, _)) in &after {
+        let still = before.get(id).is_some_and(|(then, ..)| due(then)) && due(now);
+        if let (true, Some(m)) = (still, modified.get(ex)) {
+            let changes: Vec<FieldChange> = m
+                .changes
+                .iter()
+                // Texts only: a move to another chapter changes no deposit.
+                .filter(|c| {
+                    !c.whitespace_only
+                        && (c.field == "Exigence"
+                            || c.field.starts_with("Scénario ")
+                            || c.field.starts_with("Preuve "))
+                })
+                .cloned()
+                .collect();
+            if !changes.is_empty() {
+                out.textes_modifies.push(Rewritten {
+                    preuve: (*id).to_owned(),
+                    exigence: (*ex).to_owned(),
+                    changes,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The impact as text, one section per kind.
+pub fn text(i: &Impact, colour: bool) -> String {
+    use std::fmt::Write;
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "Candidature {} — {} : du REM {} au REM {} : {} preuve(s) nouvellement due(s), {} plus due(s), {} due(s) pour un autre motif, {} à revoir (textes modifiés)",
+        i.candidature,
+        i.dispositif,
+        i.depuis,
+        i.version,
+        i.nouvellement_dues.len(),
+        i.plus_dues.len(),
+        i.autre_motif.len(),
+        i.textes_modifies.len()
+    );
+    for (title, list) in [
+        ("Nouvellement dues", &i.nouvellement_dues),
+        ("Plus dues", &i.plus_dues),
+        ("Dues pour un autre motif", &i.autre_motif),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(t, "\n{title} :");
+        for c in list {
+            let _ = writeln!(
+                t,
+                "  {} ({}, {}) : {} → {}",
+                c.preuve, c.exigence, c.chapitre, c.avant, c.apres
+            );
+        }
+    }
+    if !i.renumerotees.is_empty() {
+        let _ = writeln!(
+            t,
+            "\nRenumérotées, toujours dues (le dépôt garde son contenu) :"
+        );
+        for (from, to) in &i.renumerotees {
+            let _ = writeln!(t, "  {from} → {to}");
+        }
+    }
+    if !i.textes_modifies.is_empty() {
+        let _ = writeln!(
+            t,
+            "\nÀ revoir dans ce qui est déjà déposé (textes modifiés) :"
+        );
+        for r in &i.textes_modifies {
+            let _ = writeln!(t, "  {} ({})", r.preuve, r.exigence);
+            for c in &r.changes {
+                let body = if c.words.is_empty() {
+                    format!(
+                        "« {} » → « {} »",
+                        c.old.as_deref().unwrap_or(""),
+                        c.new.as_deref().unwrap_or("")
+                    )
+                } else {
+                    crate::render::diff::words(c, colour)
+                };
+                let _ = writeln!(t, "    {} : {}", c.field, body.replace('\n', "\n      "));
+            }
+        }
+    }
+    t
+}
