@@ -43,7 +43,24 @@ struct Sheet<'a> {
     row: u32,
 }
 
-impl Sheet<'_> {
+impl<'a> Sheet<'a> {
+    /// A new sheet `name` of `workbook`, in the workbook's two formats.
+    fn add(
+        workbook: &'a mut Workbook,
+        name: &str,
+        header: &Format,
+        wrap: &Format,
+    ) -> Result<Self, XlsxError> {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name)?;
+        Ok(Sheet {
+            sheet,
+            header: header.clone(),
+            wrap: wrap.clone(),
+            row: 0,
+        })
+    }
+
     fn columns(&mut self, columns: &[(&str, f64)]) -> Result<(), XlsxError> {
         for (c, (name, width)) in (0u16..).zip(columns) {
             self.sheet
@@ -98,14 +115,7 @@ fn build(o: &Outcome<'_>) -> Result<Vec<u8>, XlsxError> {
     let chapters: Vec<&str> = o.rem.chapters();
     let chapter_rank = |title: &str| chapters.iter().position(|t| *t == title);
 
-    let deposit = workbook.add_worksheet();
-    deposit.set_name("À déposer")?;
-    let mut s = Sheet {
-        sheet: deposit,
-        header: header.clone(),
-        wrap: wrap.clone(),
-        row: 0,
-    };
+    let mut s = Sheet::add(&mut workbook, "À déposer", &header, &wrap)?;
     let columns = [
         ("Chapitre", 24.0),
         ("N° preuve", 20.0),
@@ -153,14 +163,7 @@ fn build(o: &Outcome<'_>) -> Result<Vec<u8>, XlsxError> {
     }
     s.filter(columns.len() as u16)?;
 
-    let masked = workbook.add_worksheet();
-    masked.set_name("Non redemandées")?;
-    let mut s = Sheet {
-        sheet: masked,
-        header: header.clone(),
-        wrap: wrap.clone(),
-        row: 0,
-    };
+    let mut s = Sheet::add(&mut workbook, "Non redemandées", &header, &wrap)?;
     let columns = [
         ("Chapitre", 24.0),
         ("N° preuve", 20.0),
@@ -190,14 +193,7 @@ fn build(o: &Outcome<'_>) -> Result<Vec<u8>, XlsxError> {
     }
     s.filter(columns.len() as u16)?;
 
-    let summary = workbook.add_worksheet();
-    summary.set_name("Synthèse")?;
-    let mut s = Sheet {
-        sheet: summary,
-        header,
-        wrap,
-        row: 0,
-    };
+    let mut s = Sheet::add(&mut workbook, "Synthèse", &header, &wrap)?;
     s.columns(&[
         ("Chapitre", 40.0),
         ("À déposer", 12.0),
