@@ -576,7 +576,9 @@ pub fn masked_counts(o: &Outcome<'_>) -> (usize, usize, usize) {
     counts
 }
 
-fn relative(reference: NaiveDateTime, date: NaiveDateTime) -> String {
+/// How far `date` is from `reference`, in French: « dans 12 jours »,
+/// « demain », « passée depuis 3 jours ».
+pub(crate) fn relative(reference: NaiveDateTime, date: NaiveDateTime) -> String {
     if date <= reference {
         let d = (reference.date() - date.date()).num_days();
         return if d == 0 {

@@ -248,7 +248,11 @@ impl Plan<'_> {
         // One row per requirement (its proofs share the reason), not per proof.
         let mut masked: Vec<checklist::MaskedRow<'_>> = Vec::new();
         let mut last: Option<(&str, &Mask, &Vec<&str>)> = None;
-        for m in &o.masquees {
+        // By chapter in REM order, as the tables above (stable within one).
+        let chapter_order = o.rem.chapters();
+        let mut spared: Vec<&crate::rules::Masked<'_>> = o.masquees.iter().collect();
+        spared.sort_by_key(|m| chapter_order.iter().position(|t| *t == m.row.chapitre));
+        for m in spared {
             let key = (m.row.exigence_id.as_str(), &m.mask, &m.nils);
             let link = checklist::Anchor {
                 text: &m.row.preuve_id,
@@ -324,6 +328,7 @@ impl Plan<'_> {
                     date: french::datetime(date),
                     what,
                     passed: date <= e.reference,
+                    relative: crate::render::preuves::relative(e.reference, date),
                 })
                 .collect()
             })

@@ -99,7 +99,8 @@ pub fn deposit_rows(out: &mut String, dir: &str, rows: &[DepositRow<'_>]) {
         }
         out.push_str("</td><td>");
         match r.motif {
-            None => out.push('—'),
+            // The nominal case: nothing spares it.
+            None => out.push_str("exigée par le REM"),
             Some(why) => escape_into(out, why),
         }
         out.push_str("</td></tr>");

@@ -779,6 +779,8 @@ pub struct DeadlineView {
     pub what: &'static str,
     /// Passed at the reference date.
     pub passed: bool,
+    /// « dans 12 jours », « passée depuis 3 jours ».
+    pub relative: String,
 }
 
 /// A requirement new or changed in the current release.
