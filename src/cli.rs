@@ -145,6 +145,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ImpactFormat::Text)]
         format: ImpactFormat,
     },
+    /// Écrit le script de complétion de segurdoc pour un shell.
+    Completions {
+        /// Shell.
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Écrit la page de manuel de segurdoc (man, format roff) sur la sortie standard.
+    Manuel,
     /// Prépare une candidature.
     #[command(
         subcommand_help_heading = "Commandes",
@@ -292,6 +300,8 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("export", "segurdoc export REM-publie.xlsx --layout long -o rem-longue.csv --encodage windows-1252\n  segurdoc export MS-DUI@2.1 --layout publiee -o MS-DUI-2.1.xlsx"),
     ("serve", "segurdoc serve\n  segurdoc serve --port 8080"),
     ("impact", "segurdoc impact cas3-ms-pde --depuis 2.0\n  segurdoc impact cas3-ms-pde --depuis 2.0 --format json"),
+    ("completions", "segurdoc completions bash > ~/.local/share/bash-completion/completions/segurdoc\n  segurdoc completions zsh > ~/.zfunc/_segurdoc"),
+    ("manuel", "segurdoc manuel > segurdoc.1 && man ./segurdoc.1"),
     ("candidature", "segurdoc candidature nouvelle MS-DUI -o data/candidatures/ma-solution.yaml\n  segurdoc check"),
     ("nouvelle", "segurdoc candidature nouvelle MS-DUI -o data/candidatures/ma-solution.yaml\n  segurdoc check"),
 ];
@@ -496,6 +506,22 @@ fn run(args: &Args) -> u8 {
             depuis,
             format,
         } => impact(args, candidature, depuis, *format),
+        Command::Completions { shell } => {
+            let mut cmd = command();
+            let mut bytes = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "segurdoc", &mut bytes);
+            write_output(std::path::Path::new("-"), &bytes)
+        }
+        Command::Manuel => {
+            let mut bytes = Vec::new();
+            match clap_mangen::Man::new(command()).render(&mut bytes) {
+                Ok(()) => write_output(std::path::Path::new("-"), &bytes),
+                Err(err) => {
+                    eprintln!("error: page de manuel : {err}");
+                    exit::USAGE
+                }
+            }
+        }
         Command::Candidature {
             action: CandidatureAction::Nouvelle { dispositif, output },
         } => nouvelle(args, dispositif, output.as_deref()),

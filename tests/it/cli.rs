@@ -42,6 +42,8 @@ fn help_of_every_command_is_french() {
         "export",
         "serve",
         "impact",
+        "completions",
+        "manuel",
         "candidature",
         "candidature nouvelle",
     ] {
@@ -421,4 +423,26 @@ fn impact_of_a_new_rem_release_on_a_candidature() {
         stderr.contains("c'est la publication en vigueur"),
         "{stderr}"
     );
+}
+
+/// Shell completions and a man page, from the same French definitions.
+#[test]
+fn completions_and_man_page_come_from_the_command_line() {
+    let (code, bash, _) = segurdoc(&["completions", "bash"], &[]);
+    assert_eq!(code, 0);
+    assert!(bash.contains("_segurdoc()") && bash.contains("preuves") && bash.contains("--depuis"));
+    let (code, zsh, _) = segurdoc(&["completions", "zsh"], &[]);
+    assert_eq!(code, 0);
+    assert!(
+        zsh.starts_with("#compdef segurdoc"),
+        "{}",
+        &zsh[..zsh.len().min(80)]
+    );
+    let (code, man, _) = segurdoc(&["manuel"], &[]);
+    assert_eq!(code, 0);
+    assert!(man.contains(".TH segurdoc 1"));
+    assert!(man.contains("Calcule les preuves à déposer pour une candidature"));
+    let (code, _, stderr) = segurdoc(&["completions", "tcsh"], &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("valeur « tcsh » invalide"), "{stderr}");
 }
