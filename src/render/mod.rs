@@ -45,6 +45,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/nature-filter.html"),
     ),
     (
+        "masked-table.html",
+        include_str!("../../templates/masked-table.html"),
+    ),
+    (
         "equivalences.html",
         include_str!("../../templates/equivalences.html"),
     ),

@@ -3,7 +3,9 @@
 
 use std::process::Command;
 
-fn segurdoc(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+/// Runs segurdoc: exit code, standard output as bytes (a PDF, a
+/// workbook), standard error.
+fn segurdoc_bytes(args: &[&str], env: &[(&str, &str)]) -> (i32, Vec<u8>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_segurdoc"))
         .args(args)
         .env_remove("NO_COLOR")
@@ -12,9 +14,15 @@ fn segurdoc(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
         .unwrap();
     (
         output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
+        output.stdout,
         String::from_utf8(output.stderr).unwrap(),
     )
+}
+
+/// [`segurdoc_bytes`], its standard output as text.
+fn segurdoc(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let (code, stdout, stderr) = segurdoc_bytes(args, env);
+    (code, String::from_utf8(stdout).unwrap(), stderr)
 }
 
 /// Words of clap's English help that must not reach a user.
@@ -130,15 +138,7 @@ fn files_go_to_standard_output_with_dash_and_extensions_must_match() {
     let run = |args: &[&str]| {
         let mut all = vec!["--project", repo];
         all.extend_from_slice(args);
-        let output = Command::new(env!("CARGO_BIN_EXE_segurdoc"))
-            .args(&all)
-            .output()
-            .unwrap();
-        (
-            output.status.code().unwrap_or(-1),
-            output.stdout,
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
+        segurdoc_bytes(&all, &[])
     };
     let (code, pdf, stderr) = run(&["attestation", "cas3-ms-pde", "-o", "-"]);
     assert_eq!(code, 0, "{stderr}");
