@@ -1366,7 +1366,7 @@ fn preuves(
             Format::Text => crate::render::preuves::text(outcome).into_bytes(),
             Format::Json => crate::render::preuves::json(outcome).into_bytes(),
             Format::Csv => crate::render::preuves::csv(outcome),
-            Format::Xlsx => match crate::render::checklist_xlsx::checklist(outcome) {
+            Format::Xlsx => match crate::render::checklist_xlsx::checklist(outcome, reference) {
                 Ok(bytes) => bytes,
                 Err(message) => {
                     eprintln!("error: {message}");

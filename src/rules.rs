@@ -59,7 +59,9 @@ impl Motif {
     /// One sentence a vendor understands.
     pub fn explain(&self, c: &Candidature, racine: Option<&Referencement>) -> String {
         match self {
-            Motif::Nominal => "aucun référencement antérieur ne la couvre".to_owned(),
+            Motif::Nominal => {
+                "exigée par le REM : aucun référencement antérieur ne la couvre".to_owned()
+            }
             Motif::Composant(name) => {
                 format!("chapitre impacté par le nouveau composant « {name} »")
             }
@@ -95,6 +97,30 @@ pub enum Mask {
     },
     /// The selected profiles are all exempt from EDC PSC (R6).
     HorsEdcPsc,
+}
+
+impl Mask {
+    /// Why the proof is not asked again, in one French sentence a vendor
+    /// understands, with the NILs whose CNDA homologation it spares (R5b).
+    pub fn explain(&self, nils: &[&str]) -> String {
+        let mut why = match self {
+            Mask::Heritage(nru) => {
+                format!("non redemandée : validée dans le référencement vague 1 {nru} (héritage)")
+            }
+            Mask::Equivalence { nru, requirement } => format!(
+                "non redemandée : équivalence avec la solution racine {nru} (exigence {} de {})",
+                requirement.1, requirement.0
+            ),
+            Mask::HorsEdcPsc => {
+                "non redemandée : les profils choisis sont hors EDC PSC (DSR)".to_owned()
+            }
+        };
+        if !nils.is_empty() {
+            why.push_str(" ; homologation CNDA déjà accordée à cette version pour le NIL ");
+            why.push_str(&nils.join(", "));
+        }
+        why
+    }
 }
 
 impl fmt::Display for Mask {

@@ -55,15 +55,22 @@ pub struct EntryJson<'a> {
     /// `Obligatoire` or `Préconisée`, when the REM says.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nature: Option<&'static str>,
+    /// The requirement's text, as a reader sees it (no markup).
+    pub texte_exigence: String,
+    /// Scenario number.
+    pub scenario: &'a str,
+    /// The scenario's text, as a reader sees it.
+    pub texte_scenario: String,
+    /// The expected proof, as a reader sees it.
+    pub texte_preuve: String,
     /// NIL, on CNDA-sourced entries.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nil: Option<&'a str>,
     /// `nominal` or `composant:<name>`.
     #[serde(serialize_with = "display")]
     pub motif: &'a Motif,
-    /// Why, in one French sentence, for motifs other than `nominal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub explication: Option<String>,
+    /// Why it is due, in one French sentence.
+    pub explication: String,
     /// Last instant a derogatory proof is accepted instead (CNDA
     /// homologation, EDC PSC habilitation; none after Date 3).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,9 +102,19 @@ pub struct MaskedJson<'a> {
     /// `Obligatoire` or `Préconisée`, when the REM says.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nature: Option<&'static str>,
+    /// The requirement's text, as a reader sees it (no markup).
+    pub texte_exigence: String,
+    /// Scenario number.
+    pub scenario: &'a str,
+    /// The scenario's text, as a reader sees it.
+    pub texte_scenario: String,
+    /// The expected proof, as a reader sees it.
+    pub texte_preuve: String,
     /// `heritage:<NRU>`, `equivalence:<NRU>` or `hors-edc-psc`.
     #[serde(serialize_with = "display")]
     pub motif: &'a Mask,
+    /// Why it is not asked again, in one French sentence.
+    pub explication: String,
     /// For a CNDA row: the NILs whose homologation is not asked again (R5b).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nils: Vec<&'a str>,
@@ -167,9 +184,9 @@ pub struct EcheancesJson {
     pub date_reference: String,
 }
 
-/// The sentence explaining a motif, for every motif but `nominal`.
-fn explanation(o: &Outcome<'_>, motif: &Motif) -> Option<String> {
-    (*motif != Motif::Nominal).then(|| motif.explain(o.candidature, o.racine))
+/// The sentence explaining a motif.
+fn explanation(o: &Outcome<'_>, motif: &Motif) -> String {
+    motif.explain(o.candidature, o.racine)
 }
 
 /// The JSON view of an outcome.
@@ -192,6 +209,10 @@ pub fn json_view<'a>(o: &'a Outcome<'a>) -> PreuvesJson<'a> {
                 source: e.row.source.as_str(),
                 source_deduite: e.row.source_inferred,
                 nature: e.row.nature.map(|n| n.as_str()),
+                texte_exigence: visible(&e.row.exigence),
+                scenario: &e.row.scenario_id,
+                texte_scenario: visible(&e.row.scenario),
+                texte_preuve: visible(&e.row.preuve),
                 nil: e.nil,
                 motif: &e.motif,
                 explication: explanation(o, &e.motif),
@@ -211,7 +232,12 @@ pub fn json_view<'a>(o: &'a Outcome<'a>) -> PreuvesJson<'a> {
                 source: m.row.source.as_str(),
                 source_deduite: m.row.source_inferred,
                 nature: m.row.nature.map(|n| n.as_str()),
+                texte_exigence: visible(&m.row.exigence),
+                scenario: &m.row.scenario_id,
+                texte_scenario: visible(&m.row.scenario),
+                texte_preuve: visible(&m.row.preuve),
                 motif: &m.mask,
+                explication: m.mask.explain(&m.nils),
                 nils: m.nils.clone(),
                 exigence_commune: match &m.mask {
                     Mask::Equivalence { requirement, .. } => {
@@ -233,7 +259,7 @@ pub fn json_view<'a>(o: &'a Outcome<'a>) -> PreuvesJson<'a> {
 }
 
 /// The fixed part of one REM row in the JSON and CSV lists (proof,
-/// requirement, chapter, profile, périmètre, guichet), escaped once per REM
+/// requirement, chapter, profile, périmètre, guichet, texts), escaped once per REM
 /// and shared by every candidature's lists: a national build writes 2,000
 /// lists of 1,500 entries from the same 1,500 rows.
 #[derive(Debug, Clone)]
@@ -242,8 +268,12 @@ pub struct RowText {
     json: String,
     /// The fixed fields, `;`-separated and quoted as the csv crate does.
     csv: String,
-    /// The last columns (nature, source inferred), `;`-separated, no line end.
+    /// The last columns but the explanation (nature, source inferred, the
+    /// texts), `;`-separated, no line end.
     csv_tail: String,
+    /// The requirement's, scenario's and expected proof's texts as a reader
+    /// sees them (no markup), for the workbook.
+    pub(crate) visible: [String; 3],
 }
 
 impl RowText {
@@ -268,6 +298,20 @@ impl RowText {
             field(&mut json, 6, "nature", n.as_str());
             json.push_str(",\n");
         }
+        let (exigence, scenario, preuve) = (
+            visible(&row.exigence),
+            visible(&row.scenario),
+            visible(&row.preuve),
+        );
+        for (key, value) in [
+            ("texte_exigence", exigence.as_str()),
+            ("scenario", row.scenario_id.as_str()),
+            ("texte_scenario", scenario.as_str()),
+            ("texte_preuve", preuve.as_str()),
+        ] {
+            field(&mut json, 6, key, value);
+            json.push_str(",\n");
+        }
         let mut csv = csv_fields(&[
             &row.preuve_id,
             &row.exigence_id,
@@ -280,12 +324,17 @@ impl RowText {
         let mut csv_tail = csv_fields(&[
             row.nature.map_or("", |n| n.as_str()),
             if row.source_inferred { "oui" } else { "" },
+            &exigence,
+            &row.scenario_id,
+            &scenario,
+            &preuve,
         ]);
         csv_tail.truncate(csv_tail.trim_end_matches("\r\n").len());
         RowText {
             json,
             csv,
             csv_tail,
+            visible: [exigence, scenario, preuve],
         }
     }
 }
@@ -298,12 +347,38 @@ pub fn row_texts(rem: &crate::model::Rem) -> RowTexts<'_> {
     crate::model::PerRow::new(rem, RowText::of)
 }
 
-/// A JSON string (quoted, escaped as serde_json escapes it).
+/// A JSON string (quoted, escaped as serde_json escapes it), written
+/// into `out` without an intermediate string.
 fn string(out: &mut String, value: &str) {
-    // Writing into a String through serde_json cannot fail.
-    if let Ok(text) = serde_json::to_string(value) {
-        out.push_str(&text);
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in value.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&value[start..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
     }
+    out.push_str(&value[start..]);
+    out.push('"');
+}
+
+/// A text as a reader sees it: markup removed, lines kept.
+fn visible(raw: &str) -> String {
+    crate::diff::visible_lines(raw)
 }
 
 /// `<indent>"key": "value"` (no line end).
@@ -334,7 +409,7 @@ fn csv_writer<W: std::io::Write>(out: W) -> csv::Writer<W> {
 }
 
 /// The fixed part of `row`: from `texts` when given, else made now.
-fn row_text<'t>(
+pub(crate) fn row_text<'t>(
     texts: Option<&'t RowTexts<'_>>,
     row: &RemRow,
     made: &'t mut Option<RowText>,
@@ -343,6 +418,19 @@ fn row_text<'t>(
         Some(text) => text,
         None => made.insert(RowText::of(row)),
     }
+}
+
+/// About how many bytes the lists of `o` take, from the rows' fixed
+/// parts in `texts` (`size` of each, with the rest of its entry), so that
+/// the output is allocated once.
+fn capacity(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>, size: fn(&RowText) -> usize) -> usize {
+    let rows = o
+        .a_deposer
+        .iter()
+        .map(|e| e.row)
+        .chain(o.masquees.iter().map(|m| m.row));
+    rows.map(|row| texts.and_then(|t| t.get(row)).map_or(700, size))
+        .sum()
 }
 
 /// `preuves --format json`, pretty-printed, with a final newline: exactly
@@ -354,7 +442,7 @@ pub fn json(o: &Outcome<'_>) -> String {
 
 /// [`json`], with the fixed part of each REM row from `texts`.
 pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
-    let mut out = String::with_capacity(300 * (o.a_deposer.len() + o.masquees.len()) + 1024);
+    let mut out = String::with_capacity(capacity(o, texts, |t| t.json.len() + 250) + 1024);
     out.push_str("{\n");
     field(&mut out, 2, "candidature", o.candidature.id.as_str());
     out.push_str(",\n");
@@ -382,7 +470,7 @@ pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
     out.push_str(",\n");
     let mut scratch = String::new();
     // Motifs repeat across entries (one component, one root): explain each once.
-    let mut explained: Vec<(&Motif, Option<String>)> = Vec::new();
+    let mut explained: Vec<(&Motif, String)> = Vec::new();
     out.push_str("  \"a_deposer\": [");
     for (i, e) in o.a_deposer.iter().enumerate() {
         out.push_str(if i > 0 { ",\n" } else { "\n" });
@@ -402,10 +490,8 @@ pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
                 explained.len() - 1
             }
         };
-        if let Some(why) = &explained[why].1 {
-            out.push_str(",\n");
-            field(&mut out, 6, "explication", why);
-        }
+        out.push_str(",\n");
+        field(&mut out, 6, "explication", &explained[why].1);
         if let Some(d) = o.echeances.and_then(|x| x.derogation(e.row)) {
             scratch.clear();
             let _ = write!(scratch, "{}", Stamp(d.until));
@@ -429,6 +515,8 @@ pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
         scratch.clear();
         let _ = write!(scratch, "{}", m.mask);
         field(&mut out, 6, "motif", &scratch);
+        out.push_str(",\n");
+        field(&mut out, 6, "explication", &m.mask.explain(&m.nils));
         if !m.nils.is_empty() {
             out.push_str(",\n      \"nils\": [");
             for (j, nil) in m.nils.iter().enumerate() {
@@ -480,7 +568,7 @@ pub fn json_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> String {
 }
 
 /// The columns of `preuves --format csv`.
-pub const CSV_HEADER: [&str; 13] = [
+pub const CSV_HEADER: [&str; 18] = [
     "Statut",
     "N° preuve",
     "ID",
@@ -494,6 +582,11 @@ pub const CSV_HEADER: [&str; 13] = [
     "Preuve dérogatoire jusqu'au",
     "Nature",
     "Source déduite",
+    "Texte de l'exigence",
+    "N° scénario",
+    "Scénario",
+    "Preuve attendue",
+    "Explication",
 ];
 
 /// `preuves --format csv`: one row per entry, to deposit first; `;` and a
@@ -504,7 +597,8 @@ pub fn csv(o: &Outcome<'_>) -> Vec<u8> {
 
 /// [`csv`], with the fixed part of each REM row from `texts`.
 pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
-    let mut out = String::with_capacity(120 * (o.a_deposer.len() + o.masquees.len()) + 256);
+    let mut out =
+        String::with_capacity(capacity(o, texts, |t| t.csv.len() + t.csv_tail.len() + 150) + 256);
     out.push('\u{feff}');
     out.push_str(&csv_fields(&CSV_HEADER));
     // Each record: its status, the row's fixed fields, then the rest, each
@@ -514,6 +608,12 @@ pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
         64 * (o.a_deposer.len() + o.masquees.len()),
     ));
     let mut ends = Vec::with_capacity(o.a_deposer.len() + o.masquees.len());
+    // The explanations, the last column, one record each.
+    let mut whys = csv_writer(Vec::with_capacity(
+        100 * (o.a_deposer.len() + o.masquees.len()),
+    ));
+    let mut why_ends = Vec::with_capacity(o.a_deposer.len() + o.masquees.len());
+    let mut explained: Vec<(&Motif, String)> = Vec::new();
     let mut motif = String::new();
     let mut common = String::new();
     let mut stamp = String::new();
@@ -527,6 +627,16 @@ pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
         let _ = rest.write_record([e.nil.unwrap_or(""), &motif, "", &stamp]);
         let _ = rest.flush();
         ends.push(rest.get_ref().len());
+        let why = match explained.iter().position(|(m, _)| **m == e.motif) {
+            Some(i) => i,
+            None => {
+                explained.push((&e.motif, explanation(o, &e.motif)));
+                explained.len() - 1
+            }
+        };
+        let _ = whys.write_record([&explained[why].1]);
+        let _ = whys.flush();
+        why_ends.push(whys.get_ref().len());
     }
     for m in &o.masquees {
         motif.clear();
@@ -539,15 +649,19 @@ pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
         let _ = rest.write_record([nils.as_str(), &motif, &common, ""]);
         let _ = rest.flush();
         ends.push(rest.get_ref().len());
+        let _ = whys.write_record([m.mask.explain(&m.nils)]);
+        let _ = whys.flush();
+        why_ends.push(whys.get_ref().len());
     }
     let rest = rest.get_ref();
+    let whys = whys.get_ref();
     let rows = o
         .a_deposer
         .iter()
         .map(|e| ("à déposer;", e.row))
         .chain(o.masquees.iter().map(|m| ("masquée;", m.row)));
-    let mut start = 0;
-    for ((status, row), end) in rows.zip(ends) {
+    let (mut start, mut why_start) = (0, 0);
+    for (((status, row), end), why_end) in rows.zip(ends).zip(why_ends) {
         let mut made = None;
         let text = row_text(texts, row, &mut made);
         out.push_str(status);
@@ -557,8 +671,12 @@ pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
         out.push_str(record.trim_end_matches("\r\n"));
         out.push(';');
         out.push_str(&text.csv_tail);
+        out.push(';');
+        let why = std::str::from_utf8(&whys[why_start..why_end]).unwrap_or_default();
+        out.push_str(why.trim_end_matches("\r\n"));
         out.push_str("\r\n");
         start = end;
+        why_start = why_end;
     }
     out.into_bytes()
 }

@@ -409,6 +409,15 @@ impl Plan<'_> {
                 path: format!("{dir}preuves.csv"),
                 bytes: crate::render::preuves::csv_with(o, texts),
             },
+            OutputFile {
+                path: format!("{dir}preuves.xlsx"),
+                bytes: crate::render::checklist_xlsx::checklist_with(
+                    o,
+                    texts,
+                    self.date.and_time(chrono::NaiveTime::MIN),
+                )
+                .map_err(document_error)?,
+            },
         ]);
         if !o.attestation.is_empty() {
             let bytes = crate::render::attestation::attestation(o, Some(self.date))

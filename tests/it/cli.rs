@@ -260,10 +260,10 @@ fn checklist_workbook_reads_back() {
     let reasons: Vec<String> = masked.rows().skip(1).map(|r| r[4].to_string()).collect();
     assert!(!reasons.is_empty());
     assert!(
-        reasons.iter().all(|r| r.starts_with("héritage (")
-            || r.starts_with("équivalence (")
-            || r == "profil hors EDC PSC"
-            || r.contains("homologation CNDA du NIL")),
+        reasons.iter().all(|r| r
+            .starts_with("non redemandée : validée dans le référencement vague 1 ")
+            || r.starts_with("non redemandée : équivalence avec la solution racine ")
+            || r.starts_with("non redemandée : les profils choisis sont hors EDC PSC")),
         "{reasons:?}"
     );
     let summary = book.worksheet_range("Synthèse").unwrap();

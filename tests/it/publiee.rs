@@ -148,9 +148,9 @@ fn preuves_are_the_same_in_both_layouts_and_mark_inferred_sources() {
     );
     assert_eq!(code, 0);
     let rows = cells(csv_out.trim_start_matches('\u{feff}'));
-    assert_eq!(rows[0][11..], ["Nature", "Source déduite"]);
+    assert_eq!(rows[0][11..13], ["Nature", "Source déduite"]);
     let ins = rows.iter().find(|r| r[1] == "DUI.INS.01.01.01").unwrap();
-    assert_eq!(ins[11..], ["Obligatoire", "oui"]);
+    assert_eq!(ins[11..13], ["Obligatoire", "oui"]);
 }
 
 /// A stated `Source` always wins over the text, even `Convergence`.

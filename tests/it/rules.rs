@@ -684,11 +684,11 @@ fn preuves_csv_lists_deposits_then_masked() {
     let (code, stdout, _) = preuves(&["ahi", "--format", "csv", "--date", "2026-06-01"]);
     assert_eq!(code, 0);
     let lines: Vec<&str> = stdout.trim_start_matches('\u{feff}').lines().collect();
-    assert_eq!(lines[0], "Statut;N° preuve;ID;Chapitre;Profil;Périmètre;Source;NIL;Motif;Exigence commune;Preuve dérogatoire jusqu'au;Nature;Source déduite");
-    assert_eq!(lines[1], "à déposer;DUI.INS.01.01.01;DUI.INS.01;INS;Général;Vague 1;CNDA;L0001;nominal;;2028-03-15T12:00;;");
+    assert_eq!(lines[0], "Statut;N° preuve;ID;Chapitre;Profil;Périmètre;Source;NIL;Motif;Exigence commune;Preuve dérogatoire jusqu'au;Nature;Source déduite;Texte de l'exigence;N° scénario;Scénario;Preuve attendue;Explication");
+    assert_eq!(lines[1], "à déposer;DUI.INS.01.01.01;DUI.INS.01;INS;Général;Vague 1;CNDA;L0001;nominal;;2028-03-15T12:00;;;Interroger INSi;DUI.INS.01.01;Scénario;Homologation INSi;exigée par le REM : aucun référencement antérieur ne la couvre");
     assert_eq!(
         lines.last().unwrap(),
-        &"masquée;DUI.PSC.01.01.01;DUI.PSC.01;PSC;Général;Vague 2;EDC PSC;;hors-edc-psc;;;;"
+        &"masquée;DUI.PSC.01.01.01;DUI.PSC.01;PSC;Général;Vague 2;EDC PSC;;hors-edc-psc;;;;;Authentification PSC;DUI.PSC.01.01;Scénario;Habilitation EDC PSC;non redemandée : les profils choisis sont hors EDC PSC (DSR)"
     );
     assert_eq!(lines.len(), 1 + 7 + 1);
 }
@@ -806,6 +806,11 @@ fn direct_json_and_csv_equal_the_serde_and_csv_crate_output() {
                 &d,
                 e.nature.unwrap_or(""),
                 if e.source_deduite { "oui" } else { "" },
+                &e.texte_exigence,
+                e.scenario,
+                &e.texte_scenario,
+                &e.texte_preuve,
+                &e.explication,
             ])
             .unwrap();
         }
@@ -829,6 +834,11 @@ fn direct_json_and_csv_equal_the_serde_and_csv_crate_output() {
                 "",
                 m.nature.unwrap_or(""),
                 if m.source_deduite { "oui" } else { "" },
+                &m.texte_exigence,
+                m.scenario,
+                &m.texte_scenario,
+                &m.texte_preuve,
+                &m.explication,
             ])
             .unwrap();
         }
@@ -845,6 +855,18 @@ fn direct_json_and_csv_equal_the_serde_and_csv_crate_output() {
     std::fs::write(
         &cas3,
         text.replacen("nom: IdentiPlus", &format!("nom: \"{hostile}\""), 1),
+    )
+    .unwrap();
+    // A REM text with quotes, a `;`, a tab, markup and two lines.
+    let rem = dir.path().join("data/rem/MS-DUI/1.0.csv");
+    let text = std::fs::read_to_string(&rem).unwrap();
+    assert!(text.contains(";Interroger INSi;"), "{text}");
+    std::fs::write(
+        &rem,
+        text.replace(
+            ";Interroger INSi;",
+            ";\"Interroger <b>INSi</b> ; \"\"vite\"\"\tpuis\nrelire\";",
+        ),
     )
     .unwrap();
     let p = segurdoc::check_project(dir.path()).unwrap().project;
@@ -882,6 +904,16 @@ fn direct_json_and_csv_equal_the_serde_and_csv_crate_output() {
     .unwrap();
     assert!(
         csv.contains("\"composant:Identi;\"\"Plus\"\" \\ deux\nlignes\""),
+        "{csv}"
+    );
+    // The text as a reader sees it: no markup, quotes doubled, white
+    // space as the page shows it.
+    assert!(
+        csv.contains("\"Interroger INSi ; \"\"vite\"\" puis relire\""),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("exigée par le REM : aucun référencement antérieur ne la couvre"),
         "{csv}"
     );
 }

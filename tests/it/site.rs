@@ -217,6 +217,7 @@ fn sample_site_has_the_layout_of_formats_md_and_no_broken_link() {
         "candidatures/medi20-ms-ph/index.html",
         "candidatures/medi20-ms-ph/preuves.json",
         "candidatures/medi20-ms-ph/preuves.csv",
+        "candidatures/medi20-ms-ph/preuves.xlsx",
         "search-index.json",
         "sitemap.xml",
         "404.html",
@@ -1189,4 +1190,46 @@ fn rem_changes_have_an_atom_feed() {
     assert!(home.contains(&format!("{link}changelog&#x2F;MS-DUI.atom\">")));
     let hop = std::fs::read_to_string(out.join("dispositifs/HOP-DPI/index.html")).unwrap();
     assert!(!hop.contains("application/atom+xml"));
+}
+
+/// The site's workbook of a candidature holds the same proofs as its CSV,
+/// with their texts, and the checklist page offers it first.
+#[test]
+fn each_candidature_has_its_workbook_with_the_csv_proofs() {
+    use calamine::{Reader, Xlsx};
+    let project = sample();
+    let out = build(project.path());
+    let dir = out.join("candidatures/cas3-ms-pde");
+    let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(
+        page.contains(r#"<a href="preuves.xlsx">classeur (XLSX)</a>"#),
+        "{page}"
+    );
+    let csv = std::fs::read_to_string(dir.join("preuves.csv")).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let due = |status: &str| -> Vec<(String, String)> {
+        let mut v: Vec<_> = records
+            .iter()
+            .filter(|r| &r[0] == status)
+            .map(|r| (r[1].to_owned(), r[17].to_owned()))
+            .collect();
+        v.sort();
+        v
+    };
+    let mut book: Xlsx<_> = calamine::open_workbook(dir.join("preuves.xlsx")).unwrap();
+    let sheet = book.worksheet_range("À déposer").unwrap();
+    let mut rows: Vec<(String, String)> = sheet
+        .rows()
+        .skip(1)
+        .map(|r| (r[1].to_string(), r[8].to_string()))
+        .collect();
+    rows.sort();
+    assert!(!rows.is_empty());
+    // Same proofs, same French reasons (CNDA rows once per NIL in both).
+    assert_eq!(rows, due("à déposer"));
+    let masked = book.worksheet_range("Non redemandées").unwrap();
+    assert_eq!(masked.rows().count() - 1, due("masquée").len());
 }
