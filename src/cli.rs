@@ -134,16 +134,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = EncodingArg::Utf8)]
         encodage: EncodingArg,
     },
-    /// Ce qu'une nouvelle publication du REM change pour une candidature : preuves nouvellement dues, plus dues, dues pour un autre motif, textes à revoir.
+    /// Ce qu'une nouvelle publication du REM, du registre ou d'une liste d'équivalence change pour une candidature : preuves nouvellement dues, plus dues, dues pour un autre motif, textes à revoir.
+    #[command(group(clap::ArgGroup::new("avant").required(true).multiple(true).args(["depuis", "registre", "equivalences"])))]
     Impact {
         /// Fichier YAML de la candidature, ou son identifiant.
         candidature: String,
         /// Publication du REM de départ (ex. 2.0), comparée à la publication en vigueur.
         #[arg(long, value_name = "VERSION")]
-        depuis: String,
-        /// Format de sortie.
-        #[arg(long, value_enum, default_value_t = ImpactFormat::Text)]
-        format: ImpactFormat,
+        depuis: Option<String>,
+        /// Registre des référencements précédent (CSV), comparé à data/referencements.csv.
+        #[arg(long, value_name = "FICHIER.csv")]
+        registre: Option<PathBuf>,
+        /// Version précédente d'une liste d'équivalence (CSV), comparée à la liste du même nom de data/equivalences/.
+        #[arg(long, value_name = "FICHIER.csv")]
+        equivalences: Option<PathBuf>,
+        /// Format de sortie (par défaut : celui de l'extension de -o, sinon text).
+        #[arg(long, value_enum)]
+        format: Option<ImpactFormat>,
+        /// Fichier à écrire, d'extension celle du format (.txt, .json, .csv ; - : la sortie standard).
+        #[arg(short, long, value_name = "FICHIER")]
+        output: Option<PathBuf>,
     },
     /// Écrit le script de complétion de segurdoc pour un shell.
     Completions {
@@ -199,6 +209,8 @@ pub enum ImpactFormat {
     Text,
     /// JSON : nouvellement_dues, plus_dues, autre_motif, textes_modifies.
     Json,
+    /// CSV (;) : une ligne par changement.
+    Csv,
 }
 
 /// `segurdoc candidature …`.
@@ -299,7 +311,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("diff", "segurdoc diff MS-DUI@2.0 MS-DUI@2.1\n  segurdoc diff ancienne.csv nouvelle.csv --format html > evolutions.html"),
     ("export", "segurdoc export REM-publie.xlsx --layout long -o rem-longue.csv --encodage windows-1252\n  segurdoc export MS-DUI@2.1 --layout publiee -o MS-DUI-2.1.xlsx"),
     ("serve", "segurdoc serve\n  segurdoc serve --port 8080"),
-    ("impact", "segurdoc impact cas3-ms-pde --depuis 2.0\n  segurdoc impact cas3-ms-pde --depuis 2.0 --format json"),
+    ("impact", "segurdoc impact cas3-ms-pde --depuis 2.0\n  segurdoc impact cas3-ms-pde --depuis 2.0 -o impact.csv\n  segurdoc impact cas3-ms-pde --registre referencements-octobre.csv\n  segurdoc impact cas3-ms-pde --equivalences ancien/socle-vague2.csv --format json"),
     ("completions", "segurdoc completions bash > ~/.local/share/bash-completion/completions/segurdoc\n  segurdoc completions zsh > ~/.zfunc/_segurdoc"),
     ("manuel", "segurdoc manuel > segurdoc.1 && man ./segurdoc.1"),
     ("candidature", "segurdoc candidature nouvelle MS-DUI -o data/candidatures/ma-solution.yaml\n  segurdoc check"),
@@ -504,8 +516,21 @@ fn run(args: &Args) -> u8 {
         Command::Impact {
             candidature,
             depuis,
+            registre,
+            equivalences,
             format,
-        } => impact(args, candidature, depuis, *format),
+            output,
+        } => impact(
+            args,
+            candidature,
+            &Before {
+                depuis: depuis.as_deref(),
+                registre: registre.as_deref(),
+                equivalences: equivalences.as_deref(),
+            },
+            *format,
+            output.as_deref(),
+        ),
         Command::Completions { shell } => {
             let mut cmd = command();
             let mut bytes = Vec::new();
@@ -1199,29 +1224,142 @@ fn export(
     code
 }
 
-/// `impact`: the candidature evaluated under release `depuis` of its
-/// dispositif's REM and under the current one, compared.
-fn impact(args: &Args, arg: &str, depuis: &str, format: ImpactFormat) -> u8 {
+/// What `impact` compares the current inputs with.
+struct Before<'a> {
+    /// An older release of the candidature's dispositif's REM.
+    depuis: Option<&'a str>,
+    /// An older registry.
+    registre: Option<&'a std::path::Path>,
+    /// An older version of one equivalence list.
+    equivalences: Option<&'a std::path::Path>,
+}
+
+/// Reads one CSV input given on the command line with `parse`; its errors
+/// are printed, located in that file.
+fn read_input<T>(
+    path: &std::path::Path,
+    parse: impl FnOnce(&std::sync::Arc<str>, &[u8], &mut Diagnostics) -> T,
+) -> Result<T, u8> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        eprintln!("error: {} : lecture impossible : {err}", path.display());
+        exit::USAGE
+    })?;
+    let shown: std::sync::Arc<str> = path.display().to_string().into();
+    let mut diags = Diagnostics::new();
+    let value = parse(&shown, &bytes, &mut diags);
+    eprint!("{}", diags.render());
+    if diags.has_errors() {
+        return Err(exit::INVALID);
+    }
+    Ok(value)
+}
+
+/// `impact`: the candidature evaluated with the older inputs of `before`
+/// (a REM release, a registry, an equivalence list) and with the current
+/// ones, compared.
+fn impact(
+    args: &Args,
+    arg: &str,
+    before: &Before<'_>,
+    format: Option<ImpactFormat>,
+    output: Option<&std::path::Path>,
+) -> u8 {
     use std::io::IsTerminal;
+    let explicit = format.is_some();
+    let format = format.unwrap_or_else(|| {
+        match output
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("json") => ImpactFormat::Json,
+            Some("csv") => ImpactFormat::Csv,
+            _ => ImpactFormat::Text,
+        }
+    });
+    let ext = match format {
+        ImpactFormat::Text => "txt",
+        ImpactFormat::Json => "json",
+        ImpactFormat::Csv => "csv",
+    };
+    if let Some(path) = output {
+        let allowed = if explicit {
+            std::slice::from_ref(&ext)
+        } else {
+            &["txt", "json", "csv"]
+        };
+        if let Err(code) = output_format(path, Some(ext), allowed) {
+            return code;
+        }
+    }
     let reference = now();
     with_outcome(args, arg, reference, |project, new| {
         let code = new.dispositif.code.to_string();
-        let mut loaded = None;
-        let (_, old_rem) = match load_release(args, &format!("{code}@{depuis}"), &mut loaded) {
-            Ok(r) => r,
-            Err(exit_code) => return exit_code,
+        let old_rem = match before.depuis {
+            None => None,
+            Some(depuis) => {
+                let mut loaded = None;
+                let (_, rem) = match load_release(args, &format!("{code}@{depuis}"), &mut loaded) {
+                    Ok(r) => r,
+                    Err(exit_code) => return exit_code,
+                };
+                if rem.version == new.rem.version {
+                    eprintln!("error: --depuis {depuis} : c'est la publication en vigueur du REM {code}, rien à comparer");
+                    return exit::USAGE;
+                }
+                Some(rem)
+            }
         };
-        if old_rem.version == new.rem.version {
-            eprintln!("error: --depuis {depuis} : c'est la publication en vigueur du REM {code}, rien à comparer");
-            return exit::USAGE;
+        let mut contexte = Vec::new();
+        // The same project with the older registry or list, when given.
+        let mut older = None;
+        if let Some(path) = before.registre {
+            let registry = match read_input(path, crate::ingest::parse_registry) {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            contexte.extend(crate::impact::registry_changes(
+                new.candidature,
+                &registry,
+                &project.registry,
+            ));
+            older.get_or_insert_with(|| project.clone()).registry = registry;
         }
-        // The same project, with the old release as the dispositif's current one.
-        let mut old_project = project.clone();
-        old_project
-            .rems
-            .insert(new.dispositif.code.clone(), vec![old_rem.clone()]);
+        if let Some(path) = before.equivalences {
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let Some(current) = project.equivalences.iter().position(|l| l.name == name) else {
+                eprintln!(
+                    "error: --equivalences {} : aucune liste « {name} » dans data/equivalences/ ; le fichier doit porter le nom de la liste qu'il remplace ({name}.csv)",
+                    path.display()
+                );
+                return exit::USAGE;
+            };
+            let list = match read_input(path, |file, bytes, diags| {
+                crate::ingest::parse_equivalences(file, &name, bytes, diags)
+            }) {
+                Ok(Some(list)) => list,
+                Ok(None) | Err(_) => return exit::INVALID,
+            };
+            contexte.extend(crate::impact::equivalence_changes(
+                &list,
+                &project.equivalences[current],
+                &new.dispositif.code,
+                new.racine.map(|r| &r.dispositif),
+            ));
+            older.get_or_insert_with(|| project.clone()).equivalences[current] = list;
+        }
+        let old_project = older.as_ref().unwrap_or(project);
         let index = crate::model::EquivalenceIndex::new(&old_project.equivalences);
-        let old = match crate::rules::evaluate(new.candidature, &old_project, &index, reference) {
+        let old = match crate::rules::evaluate_under(
+            new.candidature,
+            old_project,
+            &index,
+            reference,
+            old_rem.as_ref(),
+        ) {
             Ok(o) => o,
             Err(errors) => {
                 let mut diags = Diagnostics::new();
@@ -1229,23 +1367,27 @@ fn impact(args: &Args, arg: &str, depuis: &str, format: ImpactFormat) -> u8 {
                     diags.push(e);
                 }
                 eprint!("{}", diags.render());
-                eprintln!("la candidature ne peut pas être évaluée sur le REM {code} {depuis}");
+                eprintln!("la candidature ne peut pas être évaluée avec les données précédentes");
                 return exit::INVALID;
             }
         };
-        let diff = crate::diff::diff_releases(&old_rem, new.rem);
-        let impact = crate::impact::impact(&old, new, &diff);
-        match format {
-            ImpactFormat::Text => out(&crate::impact::text(
+        let diff = crate::diff::diff_releases(old.rem, new.rem);
+        let mut impact = crate::impact::impact(&old, new, &diff);
+        impact.contexte = contexte;
+        let bytes = match format {
+            ImpactFormat::Text => crate::impact::text(
                 &impact,
-                args.color.enabled(std::io::stdout().is_terminal()),
-            )),
-            ImpactFormat::Json => out(&format!(
+                output.is_none() && args.color.enabled(std::io::stdout().is_terminal()),
+            )
+            .into_bytes(),
+            ImpactFormat::Json => format!(
                 "{}\n",
                 serde_json::to_string_pretty(&impact).unwrap_or_default()
-            )),
-        }
-        exit::OK
+            )
+            .into_bytes(),
+            ImpactFormat::Csv => crate::impact::csv(&impact),
+        };
+        write_output(output.unwrap_or(std::path::Path::new("-")), &bytes)
     })
 }
 

@@ -32,6 +32,8 @@ pub struct Rewritten {
     pub preuve: String,
     /// Its requirement.
     pub exigence: String,
+    /// Its chapter in the current release.
+    pub chapitre: String,
     /// What changed in the requirement (its text, scenario, proof…).
     pub changes: Vec<FieldChange>,
 }
@@ -43,10 +45,16 @@ pub struct Impact {
     pub candidature: String,
     /// Dispositif.
     pub dispositif: String,
-    /// Old release.
+    /// Old release (the current one when only the registry or an
+    /// equivalence list is compared).
     pub depuis: String,
     /// Current release.
     pub version: String,
+    /// What changed, besides the REM, in the inputs the candidature
+    /// depends on (its root and vague 1 référencements in the registry,
+    /// the equivalence lists between its dispositif and its root's), in
+    /// French.
+    pub contexte: Vec<String>,
     /// Due now, not before.
     pub nouvellement_dues: Vec<Change>,
     /// Due before, not now.
@@ -98,6 +106,7 @@ pub fn impact(old: &Outcome<'_>, new: &Outcome<'_>, diff: &RemDiff) -> Impact {
         dispositif: new.dispositif.code.to_string(),
         depuis: old.rem.version.to_string(),
         version: new.rem.version.to_string(),
+        contexte: Vec::new(),
         nouvellement_dues: Vec::new(),
         plus_dues: Vec::new(),
         autre_motif: Vec::new(),
@@ -165,7 +174,7 @@ pub fn impact(old: &Outcome<'_>, new: &Outcome<'_>, diff: &RemDiff) -> Impact {
         .filter(|m| !m.whitespace_only)
         .map(|m| (m.id.as_str(), m))
         .collect();
-    for (id, (now, ex, _)) in &after {
+    for (id, (now, ex, ch)) in &after {
         let still = before.get(id).is_some_and(|(then, ..)| due(then)) && due(now);
         if let (true, Some(m)) = (still, modified.get(ex)) {
             let changes: Vec<FieldChange> = m
@@ -184,6 +193,7 @@ pub fn impact(old: &Outcome<'_>, new: &Outcome<'_>, diff: &RemDiff) -> Impact {
                 out.textes_modifies.push(Rewritten {
                     preuve: (*id).to_owned(),
                     exigence: (*ex).to_owned(),
+                    chapitre: (*ch).to_owned(),
                     changes,
                 });
             }
@@ -198,16 +208,21 @@ pub fn text(i: &Impact, colour: bool) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "Candidature {} — {} : du REM {} au REM {} : {} preuve(s) nouvellement due(s), {} plus due(s), {} due(s) pour un autre motif, {} à revoir (textes modifiés)",
+        "Candidature {} — {} : {} : {} preuve(s) nouvellement due(s), {} plus due(s), {} due(s) pour un autre motif, {} à revoir (textes modifiés)",
         i.candidature,
         i.dispositif,
-        i.depuis,
-        i.version,
+        i.what(),
         i.nouvellement_dues.len(),
         i.plus_dues.len(),
         i.autre_motif.len(),
         i.textes_modifies.len()
     );
+    if !i.contexte.is_empty() {
+        let _ = writeln!(t, "\nCe qui a changé dans les données :");
+        for line in &i.contexte {
+            let _ = writeln!(t, "  {line}");
+        }
+    }
     for (title, list) in [
         ("Nouvellement dues", &i.nouvellement_dues),
         ("Plus dues", &i.plus_dues),
@@ -256,4 +271,191 @@ pub fn text(i: &Impact, colour: bool) -> String {
         }
     }
     t
+}
+
+impl Impact {
+    /// What is compared, in French: « du REM 2.0 au REM 2.1 », or the
+    /// current release when only other inputs changed.
+    pub fn what(&self) -> String {
+        if self.depuis == self.version {
+            format!(
+                "REM {}, données précédentes → données en vigueur",
+                self.version
+            )
+        } else {
+            format!("du REM {} au REM {}", self.depuis, self.version)
+        }
+    }
+
+    /// True when nothing the éditeur must do changed.
+    pub fn is_empty(&self) -> bool {
+        self.nouvellement_dues.is_empty()
+            && self.plus_dues.is_empty()
+            && self.autre_motif.is_empty()
+            && self.textes_modifies.is_empty()
+            && self.renumerotees.is_empty()
+    }
+}
+
+/// The columns of `impact --format csv`.
+pub const CSV_HEADER: [&str; 9] = [
+    "Changement",
+    "N° preuve",
+    "ID",
+    "Chapitre",
+    "Avant",
+    "Après",
+    "Champ",
+    "Ancien texte",
+    "Nouveau texte",
+];
+
+/// The impact as CSV (`;`, UTF-8 with BOM, like `preuves`): one row per
+/// proof whose standing changed, per renumbered proof (before and after
+/// are its numbers) and per rewritten field of a proof still due (its old
+/// and new texts as a reader sees them).
+pub fn csv(i: &Impact) -> Vec<u8> {
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut bytes);
+        let _ = w.write_record(CSV_HEADER);
+        for (kind, list) in [
+            ("nouvellement due", &i.nouvellement_dues),
+            ("plus due", &i.plus_dues),
+            ("autre motif", &i.autre_motif),
+        ] {
+            for c in list {
+                let _ = w.write_record([
+                    kind,
+                    &c.preuve,
+                    &c.exigence,
+                    &c.chapitre,
+                    &c.avant,
+                    &c.apres,
+                    "",
+                    "",
+                    "",
+                ]);
+            }
+        }
+        for (from, to) in &i.renumerotees {
+            let _ = w.write_record(["renumérotée", to, "", "", from, to, "", "", ""]);
+        }
+        for r in &i.textes_modifies {
+            for c in &r.changes {
+                let text = |t: &Option<String>| {
+                    t.as_deref()
+                        .map(crate::diff::visible_lines)
+                        .unwrap_or_default()
+                };
+                let _ = w.write_record([
+                    "texte modifié",
+                    &r.preuve,
+                    &r.exigence,
+                    &r.chapitre,
+                    "à déposer",
+                    "à déposer",
+                    &c.field,
+                    &text(&c.old),
+                    &text(&c.new),
+                ]);
+            }
+        }
+        let _ = w.flush();
+    }
+    bytes
+}
+
+/// What changed for `c`'s référencements between two registries: the root
+/// and each vague 1 référencement cited, field by field, in French.
+pub fn registry_changes(
+    c: &crate::model::Candidature,
+    old: &crate::model::Registry,
+    new: &crate::model::Registry,
+) -> Vec<String> {
+    let mut cited: Vec<(&crate::model::Nru, &str)> = Vec::new();
+    if let Some(nru) = &c.equivalence {
+        cited.push((nru, "solution racine"));
+    }
+    for nru in &c.heritage {
+        cited.push((nru, "référencement vague 1"));
+    }
+    let mut lines = Vec::new();
+    for (nru, role) in cited {
+        match (old.get(nru), new.get(nru)) {
+            (None, None) => {}
+            (None, Some(_)) => lines.push(format!("{nru} ({role}) : ajouté au registre")),
+            (Some(_), None) => lines.push(format!("{nru} ({role}) : retiré du registre")),
+            (Some(a), Some(b)) => {
+                let date = |d: Option<chrono::NaiveDate>| {
+                    d.map_or("—".to_owned(), |d| d.format("%Y-%m-%d").to_string())
+                };
+                let list = |v: &[String]| {
+                    if v.is_empty() {
+                        "—".to_owned()
+                    } else {
+                        v.join(", ")
+                    }
+                };
+                let profils = |v: &[crate::model::Profile]| {
+                    v.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+                };
+                let mut fields = Vec::new();
+                for (name, before, after) in [
+                    ("statut", a.statut.to_string(), b.statut.to_string()),
+                    ("date", date(a.date), date(b.date)),
+                    ("version", a.version.to_string(), b.version.to_string()),
+                    ("NIL", list(&a.nils), list(&b.nils)),
+                    ("noms commerciaux", list(&a.noms), list(&b.noms)),
+                    ("profils", profils(&a.profils), profils(&b.profils)),
+                ] {
+                    if before != after {
+                        fields.push(format!("{name} {before} → {after}"));
+                    }
+                }
+                if !fields.is_empty() {
+                    lines.push(format!("{nru} ({role}) : {}", fields.join(" ; ")));
+                }
+            }
+        }
+    }
+    lines
+}
+
+/// What changed between two versions of one equivalence list for a
+/// candidature of `candidate` whose root is of `root`: how many
+/// requirements of `candidate` the list makes common with `root`.
+pub fn equivalence_changes(
+    old: &crate::model::EquivalenceList,
+    new: &crate::model::EquivalenceList,
+    candidate: &crate::model::DispositifCode,
+    root: Option<&crate::model::DispositifCode>,
+) -> Vec<String> {
+    let Some(root) = root else {
+        return vec![format!(
+            "liste d'équivalence « {} » : sans solution racine, la candidature n'en dépend pas",
+            new.name
+        )];
+    };
+    let common = |list: &crate::model::EquivalenceList| -> std::collections::BTreeSet<String> {
+        list.groups
+            .iter()
+            .filter(|g| g.members.iter().any(|m| m.dispositif == *root))
+            .flat_map(|g| g.members.iter())
+            .filter(|m| m.dispositif == *candidate)
+            .map(|m| m.exigence_id.clone())
+            .collect()
+    };
+    let (before, after) = (common(old), common(new));
+    let added = after.difference(&before).count();
+    let removed = before.difference(&after).count();
+    vec![format!(
+        "liste d'équivalence « {} » : {} exigence(s) de {candidate} commune(s) avec {root} avant, {} maintenant ({added} ajoutée(s), {removed} retirée(s))",
+        new.name,
+        before.len(),
+        after.len()
+    )]
 }

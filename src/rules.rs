@@ -361,6 +361,23 @@ pub fn evaluate<'a>(
     index: &EquivalenceIndex,
     reference: NaiveDateTime,
 ) -> Result<Outcome<'a>, Vec<Diagnostic>> {
+    evaluate_under(c, project, index, reference, None)
+}
+
+/// [`evaluate`], with `release` in place of the current REM of the
+/// candidature's dispositif when given (`impact`: what an older release
+/// asked of the same candidature).
+pub fn evaluate_under<'a>(
+    c: &'a Candidature,
+    project: &'a Project,
+    index: &EquivalenceIndex,
+    reference: NaiveDateTime,
+    release: Option<&'a Rem>,
+) -> Result<Outcome<'a>, Vec<Diagnostic>> {
+    let current_rem = |code: &DispositifCode| match release {
+        Some(rem) if *code == c.dispositif => Some(rem),
+        _ => project.current_rem(code),
+    };
     let mut errors = Vec::new();
     let Some(dispositif) = project.catalogue.get(c.dispositif.as_str()) else {
         return Err(vec![Diagnostic::error(
@@ -377,7 +394,7 @@ pub fn evaluate<'a>(
             ),
         )]);
     }
-    let Some(rem) = project.current_rem(&c.dispositif) else {
+    let Some(rem) = current_rem(&c.dispositif) else {
         return Err(vec![Diagnostic::error(
             c.locate("dispositif"),
             format!(
@@ -434,7 +451,7 @@ pub fn evaluate<'a>(
 
     // R3: the root's requirements and their profiles, for "covered" checks.
     let root_rem = match racine {
-        Some(r) => match project.current_rem(&r.dispositif) {
+        Some(r) => match current_rem(&r.dispositif) {
             Some(rem) => Some(rem),
             None => {
                 return Err(vec![Diagnostic::error(

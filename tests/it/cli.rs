@@ -425,6 +425,205 @@ fn impact_of_a_new_rem_release_on_a_candidature() {
     );
 }
 
+/// `impact --format csv` has one row per change, the rewritten texts as a
+/// reader sees them, old then new.
+#[test]
+fn impact_as_csv() {
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("impact.csv");
+    let (code, _, stderr) = segurdoc(
+        &[
+            "--project",
+            repo,
+            "impact",
+            "nominal-ms-pa",
+            "--depuis",
+            "2.0",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        segurdoc::impact::CSV_HEADER
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let find = |kind: &str, proof: &str| {
+        rows.iter()
+            .find(|r| &r[0] == kind && &r[1] == proof)
+            .unwrap_or_else(|| panic!("{kind} {proof} missing: {rows:?}"))
+    };
+    assert_eq!(
+        &find("nouvellement due", "DUI.ESMS.13.01.01")[4],
+        "absente du REM"
+    );
+    assert_eq!(&find("plus due", "DUI.ESMS.99.01.01")[5], "absente du REM");
+    let ins = find("texte modifié", "DUI.INS.04.01.01");
+    assert_eq!(&ins[6], "Exigence");
+    assert!(
+        !ins[7].contains("à nouveau") && ins[8].contains("à nouveau"),
+        "{ins:?}"
+    );
+    // An extension that is not the format's is refused.
+    let (code, _, stderr) = segurdoc(
+        &[
+            "--project",
+            repo,
+            "impact",
+            "nominal-ms-pa",
+            "--depuis",
+            "2.0",
+            "-o",
+            "x.xlsx",
+        ],
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("extension .txt, .json, .csv attendue"),
+        "{stderr}"
+    );
+    // Without anything to compare with: a French usage error.
+    let (code, _, stderr) = segurdoc(&["--project", repo, "impact", "nominal-ms-pa"], &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("argument obligatoire manquant"), "{stderr}");
+}
+
+/// `impact --registre OLD.csv`: the root, still « En cours » in the older
+/// registry, is now referenced: the common proofs are no longer due, and the
+/// change of the root is said.
+#[test]
+fn impact_of_a_registry_change_on_the_root() {
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let registry = std::fs::read_to_string(format!("{repo}/data/referencements.csv")).unwrap();
+    let old = registry.replace(
+        "NRU-V2-DPI-0042;2;HOP-DPI;Hospitalia;7.4;;HOSPITALIA-CORE;Référencé;2026-05-21;",
+        "NRU-V2-DPI-0042;2;HOP-DPI;Hospitalia;7.4;;HOSPITALIA-CORE;En cours;;",
+    );
+    assert_ne!(old, registry);
+    let file = dir.path().join("ancien.csv");
+    std::fs::write(&file, old).unwrap();
+    let args = |id: &'static str| -> Vec<String> {
+        [
+            "--project",
+            repo,
+            "impact",
+            id,
+            "--registre",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let run = |id: &'static str| {
+        let a = args(id);
+        let (code, json, stderr) = segurdoc(&a.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+        assert_eq!(code, 0, "{stderr}");
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()
+    };
+    let v = run("cas1-ms-pa");
+    assert_eq!(v["depuis"], v["version"]);
+    assert_eq!(
+        v["contexte"][0],
+        "NRU-V2-DPI-0042 (solution racine) : statut En cours → Référencé ; date — → 2026-05-21"
+    );
+    let gone = v["plus_dues"].as_array().unwrap();
+    assert!(!gone.is_empty());
+    assert!(gone.iter().all(|c| c["avant"]
+        .as_str()
+        .unwrap()
+        .starts_with("à déposer (attente-racine:NRU-V2-DPI-0042)")
+        && c["apres"] == "masquée (équivalence NRU-V2-DPI-0042)"));
+    assert!(v["nouvellement_dues"].as_array().unwrap().is_empty());
+    // A candidature whose root is another one: nothing changes.
+    let other = run("1a-psf-kineplus");
+    assert!(other["contexte"].as_array().unwrap().is_empty());
+    for key in [
+        "nouvellement_dues",
+        "plus_dues",
+        "autre_motif",
+        "textes_modifies",
+    ] {
+        assert!(other[key].as_array().unwrap().is_empty(), "{key}: {other}");
+    }
+}
+
+/// `impact --equivalences OLD.csv`: requirements the older list did not
+/// make common with the root's were due, and are no longer.
+#[test]
+fn impact_of_an_equivalence_list_change() {
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let list =
+        std::fs::read_to_string(format!("{repo}/data/equivalences/socle-vague2.csv")).unwrap();
+    let old: String = list
+        .lines()
+        .filter(|l| !l.starts_with("DUI.INS.01;"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(old.len(), list.len());
+    let file = dir.path().join("socle-vague2.csv");
+    std::fs::write(&file, old).unwrap();
+    let (code, json, stderr) = segurdoc(
+        &[
+            "--project",
+            repo,
+            "impact",
+            "cas1-ms-pa",
+            "--equivalences",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        v["contexte"][0]
+            .as_str()
+            .unwrap()
+            .contains("(1 ajoutée(s), 0 retirée(s))"),
+        "{v}"
+    );
+    let gone: Vec<&str> = v["plus_dues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["exigence"].as_str().unwrap())
+        .collect();
+    assert!(
+        !gone.is_empty() && gone.iter().all(|e| *e == "DUI.INS.01"),
+        "{gone:?}"
+    );
+    // A file that names no list of the project is refused.
+    let wrong = dir.path().join("autre.csv");
+    std::fs::write(&wrong, &list).unwrap();
+    let (code, _, stderr) = segurdoc(
+        &[
+            "--project",
+            repo,
+            "impact",
+            "cas1-ms-pa",
+            "--equivalences",
+            wrong.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("aucune liste « autre »"), "{stderr}");
+}
+
 /// Shell completions and a man page, from the same French definitions.
 #[test]
 fn completions_and_man_page_come_from_the_command_line() {
