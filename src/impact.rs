@@ -3,12 +3,13 @@
 //! still due whose requirement, scenario or expected proof was rewritten —
 //! what the éditeur must re-check in what it already deposited.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::diff::{FieldChange, RemDiff};
-use crate::rules::{Mask, Outcome};
+use crate::rules::{Mask, Motif, Outcome};
 
 /// One proof whose standing changed.
 #[derive(Debug, Serialize)]
@@ -19,7 +20,8 @@ pub struct Change {
     pub exigence: String,
     /// Its chapter (in the new release when it is there).
     pub chapitre: String,
-    /// Before: `à déposer (motif)`, `masquée (motif)` or `absente du REM`.
+    /// Before: `à déposer (why)`, `non redemandée (why)` or `absente du
+    /// REM`, in French.
     pub avant: String,
     /// After, likewise.
     pub apres: String,
@@ -68,26 +70,49 @@ pub struct Impact {
     pub renumerotees: Vec<(String, String)>,
 }
 
-fn standing<'a>(o: &Outcome<'a>) -> BTreeMap<&'a str, (String, &'a str, &'a str)> {
+/// Where a proof stands in one outcome.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Standing<'a> {
+    Due(&'a Motif),
+    Spared(&'a Mask),
+}
+
+impl Standing<'_> {
+    fn due(self) -> bool {
+        matches!(self, Standing::Due(_))
+    }
+
+    /// In French: `à déposer (why)`, `non redemandée (why)`.
+    fn label(self) -> String {
+        match self {
+            Standing::Due(m) => format!("à déposer ({})", m.label()),
+            Standing::Spared(Mask::Heritage(nru)) => format!("non redemandée (héritage {nru})"),
+            Standing::Spared(Mask::Equivalence { nru, .. }) => {
+                format!("non redemandée (équivalence {nru})")
+            }
+            Standing::Spared(Mask::HorsEdcPsc) => "non redemandée (hors EDC PSC)".to_owned(),
+        }
+    }
+}
+
+/// A proof's standing, requirement and chapter.
+type Row<'a> = (Standing<'a>, &'a str, &'a str);
+
+fn standing<'a>(o: &'a Outcome<'a>) -> BTreeMap<&'a str, Row<'a>> {
     let mut map = BTreeMap::new();
     for e in &o.a_deposer {
         map.insert(
             e.row.preuve_id.as_str(),
             (
-                format!("à déposer ({})", e.motif),
+                Standing::Due(&e.motif),
                 e.row.exigence_id.as_str(),
                 e.row.chapitre.as_str(),
             ),
         );
     }
     for m in &o.masquees {
-        let why = match &m.mask {
-            Mask::Heritage(nru) => format!("héritage {nru}"),
-            Mask::Equivalence { nru, .. } => format!("équivalence {nru}"),
-            Mask::HorsEdcPsc => "hors EDC PSC".to_owned(),
-        };
         map.entry(m.row.preuve_id.as_str()).or_insert((
-            format!("masquée ({why})"),
+            Standing::Spared(&m.mask),
             m.row.exigence_id.as_str(),
             m.row.chapitre.as_str(),
         ));
@@ -97,10 +122,10 @@ fn standing<'a>(o: &Outcome<'a>) -> BTreeMap<&'a str, (String, &'a str, &'a str)
 
 /// Compares the outcomes of one candidature under the old and the current
 /// release; `diff` is the releases' comparison, for the rewritten texts.
+/// Labels are made only for the proofs reported.
 pub fn impact(old: &Outcome<'_>, new: &Outcome<'_>, diff: &RemDiff) -> Impact {
     let (before, after) = (standing(old), standing(new));
-    let due = |s: &str| s.starts_with("à déposer");
-    let absent = "absente du REM".to_owned();
+    let absent = "absente du REM";
     let mut out = Impact {
         candidature: new.candidature.id.to_string(),
         dispositif: new.dispositif.code.to_string(),
@@ -122,49 +147,53 @@ pub fn impact(old: &Outcome<'_>, new: &Outcome<'_>, diff: &RemDiff) -> Impact {
                 .map(|rest| format!("{}{rest}", r.to))
         })
     };
-    let mut renamed_before: BTreeMap<String, (String, &str, &str)> = BTreeMap::new();
+    let mut renamed_before: BTreeMap<Cow<'_, str>, Row<'_>> = BTreeMap::new();
     for (id, v) in &before {
         match renumbered(id) {
             Some(new_id) => {
-                if due(&v.0) && after.get(new_id.as_str()).is_some_and(|(now, ..)| due(now)) {
+                if v.0.due() && after.get(new_id.as_str()).is_some_and(|now| now.0.due()) {
                     out.renumerotees.push(((*id).to_owned(), new_id.clone()));
                 }
-                renamed_before.insert(new_id, v.clone());
+                renamed_before.insert(Cow::Owned(new_id), *v);
             }
             None => {
-                renamed_before.insert((*id).to_owned(), v.clone());
+                renamed_before.insert(Cow::Borrowed(*id), *v);
             }
         }
     }
-    let before: BTreeMap<&str, (String, &str, &str)> = renamed_before
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.clone()))
-        .collect();
-    let change = |id: &str, ex: &str, ch: &str, avant: &str, apres: &str| Change {
+    let before = renamed_before;
+    let change = |id: &str, ex: &str, ch: &str, avant: String, apres: String| Change {
         preuve: id.to_owned(),
         exigence: ex.to_owned(),
         chapitre: ch.to_owned(),
-        avant: avant.to_owned(),
-        apres: apres.to_owned(),
+        avant,
+        apres,
     };
     for (id, (now, ex, ch)) in &after {
-        match before.get(id) {
-            Some((then, ..)) if due(then) && due(now) && then != now => {
-                out.autre_motif.push(change(id, ex, ch, then, now));
+        match before.get(*id) {
+            Some((then, ..)) if then.due() && now.due() && then != now => {
+                out.autre_motif
+                    .push(change(id, ex, ch, then.label(), now.label()));
             }
-            Some((then, ..)) if !due(then) && due(now) => {
-                out.nouvellement_dues.push(change(id, ex, ch, then, now));
+            Some((then, ..)) if !then.due() && now.due() => {
+                out.nouvellement_dues
+                    .push(change(id, ex, ch, then.label(), now.label()));
             }
-            Some((then, ..)) if due(then) && !due(now) => {
-                out.plus_dues.push(change(id, ex, ch, then, now));
+            Some((then, ..)) if then.due() && !now.due() => {
+                out.plus_dues
+                    .push(change(id, ex, ch, then.label(), now.label()));
             }
-            None if due(now) => out.nouvellement_dues.push(change(id, ex, ch, &absent, now)),
+            None if now.due() => {
+                out.nouvellement_dues
+                    .push(change(id, ex, ch, absent.to_owned(), now.label()));
+            }
             _ => {}
         }
     }
     for (id, (then, ex, ch)) in &before {
-        if due(then) && !after.contains_key(id) {
-            out.plus_dues.push(change(id, ex, ch, then, &absent));
+        if then.due() && !after.contains_key(id.as_ref()) {
+            out.plus_dues
+                .push(change(id, ex, ch, then.label(), absent.to_owned()));
         }
     }
     // Still due, and its requirement was rewritten (not only spaced).
@@ -175,7 +204,7 @@ pub fn impact(old: &Outcome<'_>, new: &Outcome<'_>, diff: &RemDiff) -> Impact {
         .map(|m| (m.id.as_str(), m))
         .collect();
     for (id, (now, ex, ch)) in &after {
-        let still = before.get(id).is_some_and(|(then, ..)| due(then)) && due(now);
+        let still = before.get(*id).is_some_and(|(then, ..)| then.due()) && now.due();
         if let (true, Some(m)) = (still, modified.get(ex)) {
             let changes: Vec<FieldChange> = m
                 .changes

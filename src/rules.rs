@@ -56,6 +56,17 @@ impl fmt::Display for Motif {
 }
 
 impl Motif {
+    /// A few French words for lists: « exigée par le REM », « CNDA, NIL L0001 »…
+    pub fn label(&self) -> String {
+        match self {
+            Motif::Nominal => "exigée par le REM".to_owned(),
+            Motif::Composant(name) => format!("nouveau composant {name}"),
+            Motif::Cnda(nil) => format!("homologation CNDA du NIL {nil}"),
+            Motif::EdcPscNoms => "habilitation EDC PSC à compléter".to_owned(),
+            Motif::AttenteRacine(nru) => format!("racine {nru} en cours de référencement"),
+        }
+    }
+
     /// One sentence a vendor understands.
     pub fn explain(&self, c: &Candidature, racine: Option<&Referencement>) -> String {
         match self {

@@ -104,13 +104,101 @@ impl Plan<'_> {
             masquees: o.masquees.len(),
             attestation: !o.attestation.is_empty(),
         };
-        let files = self.candidature_files(&o).map_err(|d| vec![d])?;
+        let impact = self.evolution(&o);
+        let files = self
+            .candidature_files(&o, impact.as_ref())
+            .map_err(|d| vec![d])?;
         Ok((files, row))
+    }
+
+    /// What the current REM release of `o`'s dispositif changes for its
+    /// candidature, against the previous release: `None` when there is
+    /// only one, or when the candidature cannot be evaluated under the
+    /// previous one (a profile it did not have): nothing to compare.
+    fn evolution(&self, o: &crate::rules::Outcome<'_>) -> Option<crate::impact::Impact> {
+        let rems = self.project.rems.get(&o.dispositif.code)?;
+        let previous = rems.len().checked_sub(2).map(|i| &rems[i])?;
+        let diff = self.changelogs.get(&o.dispositif.code)?.last()?;
+        if diff.old != previous.version.to_string() || diff.new != o.rem.version.to_string() {
+            return None;
+        }
+        let old = crate::rules::evaluate_under(
+            o.candidature,
+            self.project,
+            &self.index,
+            self.date.and_time(chrono::NaiveTime::MIN),
+            Some(previous),
+        )
+        .ok()?;
+        Some(crate::impact::impact(&old, o, diff))
+    }
+
+    /// The page's view of `impact`, with links from the page at `from`.
+    fn evolution_view(
+        &self,
+        o: &crate::rules::Outcome<'_>,
+        impact: &crate::impact::Impact,
+        from: &str,
+    ) -> super::views::EvolutionView {
+        use super::views::{EvolutionRow, RewrittenView};
+        let code = &o.dispositif.code;
+        let url = |exigence: &str| self.requirement_url(code, exigence, from);
+        let mut rows = Vec::new();
+        for (kind, list) in [
+            ("nouvellement due", &impact.nouvellement_dues),
+            ("plus due", &impact.plus_dues),
+            ("due pour un autre motif", &impact.autre_motif),
+        ] {
+            rows.extend(list.iter().map(|c| EvolutionRow {
+                kind,
+                preuve: c.preuve.clone(),
+                url: url(&c.exigence),
+                avant: c.avant.clone(),
+                apres: c.apres.clone(),
+            }));
+        }
+        rows.extend(impact.renumerotees.iter().map(|(from, to)| EvolutionRow {
+            kind: "renumérotée",
+            preuve: to.clone(),
+            url: None,
+            avant: from.clone(),
+            apres: to.clone(),
+        }));
+        let rewritten = impact
+            .textes_modifies
+            .iter()
+            .map(|r| RewrittenView {
+                preuve: r.preuve.clone(),
+                url: url(&r.exigence),
+                changes: r.changes.clone(),
+            })
+            .collect();
+        super::views::EvolutionView {
+            depuis: impact.depuis.clone(),
+            version: impact.version.clone(),
+            changelog_url: self.link(
+                from,
+                &format!(
+                    "changelog/{code}/{}--{}.html",
+                    impact.depuis, impact.version
+                ),
+            ),
+            rows,
+            rewritten,
+            counts: [
+                impact.nouvellement_dues.len(),
+                impact.plus_dues.len(),
+                impact.autre_motif.len(),
+                impact.textes_modifies.len(),
+                impact.renumerotees.len(),
+            ],
+        }
     }
 
     pub(super) fn candidature_files(
         &self,
         o: &crate::rules::Outcome<'_>,
+        impact: Option<&crate::impact::Impact>,
     ) -> Result<Vec<OutputFile>, Diagnostic> {
         use crate::rules::Mask;
         let c = o.candidature;
@@ -395,6 +483,7 @@ impl Plan<'_> {
                 .unwrap_or_default(),
             alertes: o.alertes.clone(),
             ordre: o.ordre_conseille(),
+            evolution: impact.map(|i| self.evolution_view(o, i, &path)),
         };
         let document_error = |message: String| Diagnostic::error(Location::file(&c.file), message);
         let texts = self.row_texts.get(&o.dispositif.code);
@@ -409,16 +498,22 @@ impl Plan<'_> {
                 path: format!("{dir}preuves.csv"),
                 bytes: crate::render::preuves::csv_with(o, texts),
             },
-            OutputFile {
-                path: format!("{dir}preuves.xlsx"),
-                bytes: crate::render::checklist_xlsx::checklist_with(
-                    o,
-                    texts,
-                    self.date.and_time(chrono::NaiveTime::MIN),
-                )
-                .map_err(document_error)?,
-            },
         ]);
+        if let Some(impact) = impact {
+            files.push(OutputFile {
+                path: format!("{dir}impact.csv"),
+                bytes: crate::impact::csv(impact),
+            });
+        }
+        files.extend([OutputFile {
+            path: format!("{dir}preuves.xlsx"),
+            bytes: crate::render::checklist_xlsx::checklist_with(
+                o,
+                texts,
+                self.date.and_time(chrono::NaiveTime::MIN),
+            )
+            .map_err(document_error)?,
+        }]);
         if !o.attestation.is_empty() {
             let bytes = crate::render::attestation::attestation(o, Some(self.date))
                 .map_err(|e| document_error(format!("attestation : {}", e.0)))?;

@@ -650,6 +650,9 @@ pub struct CandidatureView {
     pub alertes: Vec<String>,
     /// The advised order of work.
     pub ordre: Vec<String>,
+    /// What the current REM release changes for this candidature, when
+    /// the dispositif has an older one.
+    pub evolution: Option<EvolutionView>,
 }
 
 /// A component of the solution.
@@ -801,4 +804,47 @@ pub struct ChangelogView<'a> {
     pub diff: crate::render::diff::DiffView<'a>,
     /// Its counts.
     pub counts: crate::render::diff::Counts,
+}
+
+/// What the current REM release changes for a candidature, on its page.
+#[derive(Debug, Serialize)]
+pub struct EvolutionView {
+    /// The previous release.
+    pub depuis: String,
+    /// The current release.
+    pub version: String,
+    /// The release's changelog page.
+    pub changelog_url: String,
+    /// Proofs newly due, no longer due, due for another reason, renumbered.
+    pub rows: Vec<EvolutionRow>,
+    /// Proofs still due whose texts were rewritten.
+    pub rewritten: Vec<RewrittenView>,
+    /// Counts: newly due, no longer due, another motif, rewritten, renumbered.
+    pub counts: [usize; 5],
+}
+
+/// One proof whose standing changed.
+#[derive(Debug, Serialize)]
+pub struct EvolutionRow {
+    /// « nouvellement due », « plus due »…
+    pub kind: &'static str,
+    /// Proof number.
+    pub preuve: String,
+    /// Its requirement on its chapter page, when the current REM has it.
+    pub url: Option<String>,
+    /// Before.
+    pub avant: String,
+    /// After.
+    pub apres: String,
+}
+
+/// A proof still due whose texts changed.
+#[derive(Debug, Serialize)]
+pub struct RewrittenView {
+    /// Proof number.
+    pub preuve: String,
+    /// Its requirement on its chapter page.
+    pub url: Option<String>,
+    /// The changed fields, with their word diffs.
+    pub changes: Vec<crate::diff::FieldChange>,
 }

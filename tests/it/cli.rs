@@ -404,7 +404,7 @@ fn impact_of_a_new_rem_release_on_a_candidature() {
         ],
         &[],
     );
-    assert!(text.contains("DUI.ESMS.13.01.01 (DUI.ESMS.13, Accompagnement de la personne) : absente du REM → à déposer (nominal)"), "{text}");
+    assert!(text.contains("DUI.ESMS.13.01.01 (DUI.ESMS.13, Accompagnement de la personne) : absente du REM → à déposer (exigée par le REM)"), "{text}");
     assert!(text.contains("{+à nouveau +}"), "{text}");
     // The current release against itself is a usage error.
     let (code, _, stderr) = segurdoc(
@@ -542,8 +542,8 @@ fn impact_of_a_registry_change_on_the_root() {
     assert!(gone.iter().all(|c| c["avant"]
         .as_str()
         .unwrap()
-        .starts_with("à déposer (attente-racine:NRU-V2-DPI-0042)")
-        && c["apres"] == "masquée (équivalence NRU-V2-DPI-0042)"));
+        .starts_with("à déposer (racine NRU-V2-DPI-0042 en cours de référencement)")
+        && c["apres"] == "non redemandée (équivalence NRU-V2-DPI-0042)"));
     assert!(v["nouvellement_dues"].as_array().unwrap().is_empty());
     // A candidature whose root is another one: nothing changes.
     let other = run("1a-psf-kineplus");

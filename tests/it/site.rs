@@ -1233,3 +1233,38 @@ fn each_candidature_has_its_workbook_with_the_csv_proofs() {
     let masked = book.worksheet_range("Non redemandées").unwrap();
     assert_eq!(masked.rows().count() - 1, due("masquée").len());
 }
+
+/// A candidature of a dispositif with two REM releases says on its page what
+/// the current one changes for it (linked to the requirement and to the
+/// changelog, with the word diff of a rewritten text); one release, no
+/// such section.
+#[test]
+fn a_candidature_page_says_what_the_new_release_changes() {
+    let project = sample();
+    let out = build(project.path());
+    let dir = out.join("candidatures/cas3-ms-pde");
+    let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    let start = page
+        .find(r#"<h2 id="evolution">"#)
+        .expect("no evolution section");
+    let section = &page[start..start + page[start..].find("</section>").unwrap()];
+    assert!(
+        section.contains("Ce que le REM 2.1 change pour cette candidature"),
+        "{section}"
+    );
+    assert!(
+        section.contains(r#"<a href="..&#x2F;..&#x2F;changelog&#x2F;MS-DUI&#x2F;2.0--2.1.html">"#),
+        "{section}"
+    );
+    assert!(
+        section.contains(">DUI.ESMS.13.01.01</a></th><td>nouvellement due</td><td>absente du REM</td><td>à déposer (exigée par le REM)</td>"),
+        "{section}"
+    );
+    assert!(section.contains("<ins>à nouveau </ins>"), "{section}");
+    let csv = std::fs::read_to_string(dir.join("impact.csv")).unwrap();
+    assert!(csv.contains("nouvellement due;DUI.ESMS.13.01.01;"), "{csv}");
+    // SDV-PSF has one release: nothing to compare.
+    let psf = std::fs::read_to_string(out.join("candidatures/1a-psf-kineplus/index.html")).unwrap();
+    assert!(!psf.contains(r#"id="evolution""#));
+    assert!(!out.join("candidatures/1a-psf-kineplus/impact.csv").exists());
+}
