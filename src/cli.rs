@@ -26,7 +26,7 @@ const EXIT_CODES: &str = "Codes de sortie : 0 réussite (avertissements possible
     about = "segurdoc — documentation et candidatures du référencement Ségur du numérique en santé (ANS).",
     long_about = None,
     help_template = HELP_TEMPLATE,
-    subcommand_help_heading = "Commandes",
+    subcommand_help_heading = "Commandes\u{a0}",
     subcommand_value_name = "COMMANDE",
     disable_help_flag = true,
     disable_version_flag = true,
@@ -41,6 +41,12 @@ pub struct Args {
     /// Couleurs.
     #[arg(long, global = true, value_enum, value_name = "QUAND", default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// N'affiche que les erreurs : ni avertissements ni bilan (le code de sortie dit le résultat).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Affiche aussi la durée de chaque étape.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// Affiche l'aide.
     #[arg(short = 'h', long = "help", global = true, action = clap::ArgAction::Help)]
     help: Option<bool>,
@@ -165,7 +171,7 @@ pub enum Command {
     Manuel,
     /// Prépare une candidature.
     #[command(
-        subcommand_help_heading = "Commandes",
+        subcommand_help_heading = "Commandes\u{a0}",
         subcommand_value_name = "COMMANDE"
     )]
     Candidature {
@@ -340,6 +346,11 @@ fn french_command(sub: clap::Command) -> clap::Command {
     } else {
         EXIT_CODES
     };
+    let about = sub.get_about().map(|a| no_break(&a.to_string()));
+    let sub = match about {
+        Some(about) => sub.about(about),
+        None => sub,
+    };
     sub.help_template(HELP_TEMPLATE)
         .hide_possible_values(true)
         .disable_help_subcommand(true)
@@ -416,8 +427,24 @@ fn french_error(err: &clap::Error) -> Option<String> {
 /// An argument's help with its values and default written in French
 /// (clap writes « Possible values » and « [default: …] »).
 fn french_arg(arg: clap::Arg) -> clap::Arg {
+    // clap writes the heading then `:`; French puts a no-break space before.
+    let heading = if arg.is_positional() {
+        "Arguments\u{a0}"
+    } else {
+        "Options\u{a0}"
+    };
+    // A command's own options first, then those every command has.
+    let arg = if arg.is_global_set() {
+        arg.display_order(1000)
+    } else {
+        arg
+    };
+    let arg = arg.help_heading(heading);
     if !arg.get_action().takes_values() {
-        return arg;
+        return match arg.get_help().map(|h| no_break(&h.to_string())) {
+            Some(help) => arg.help(help),
+            None => arg,
+        };
     }
     let mut help = arg.get_help().map(ToString::to_string).unwrap_or_default();
     for value in arg
@@ -438,9 +465,15 @@ fn french_arg(arg: clap::Arg) -> clap::Arg {
     if !defaults.is_empty() {
         help.push_str(&format!("\n(par défaut : {})", defaults.join(", ")));
     }
-    arg.help(help)
+    arg.help(no_break(&help))
         .hide_default_value(true)
         .hide_possible_values(true)
+}
+
+/// A no-break space before `;` and `:`, so that the help's wrapping never
+/// starts a line with them.
+fn no_break(text: &str) -> String {
+    text.replace(" ;", "\u{a0};").replace(" :", "\u{a0}:")
 }
 
 /// Runs the command line and returns the process exit code.
@@ -465,7 +498,27 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
+    QUIET.store(args.quiet, std::sync::atomic::Ordering::Relaxed);
     ExitCode::from(run(&args))
+}
+
+/// `--quiet`, for the diagnostics printed anywhere in the command line.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The diagnostics to print: every one, or the errors only with `--quiet`.
+fn report(diags: &Diagnostics) -> String {
+    if QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        diags.render_errors()
+    } else {
+        diags.render()
+    }
+}
+
+/// Writes a report line (a summary, not a result) unless `--quiet`.
+fn say(text: &str) {
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        out(text);
+    }
 }
 
 fn run(args: &Args) -> u8 {
@@ -593,14 +646,14 @@ fn check(args: &Args) -> u8 {
         }
     };
     let mut stderr = std::io::stderr().lock();
-    let _ = stderr.write_all(checked.diagnostics.render().as_bytes());
+    let _ = stderr.write_all(report(&checked.diagnostics).as_bytes());
     drop(stderr);
-    out(&format!(
+    say(&format!(
         "{} — {}\n",
         inventory(&checked.project),
         checked.diagnostics.summary()
     ));
-    out(&inferred_sources(&checked.project));
+    say(&inferred_sources(&checked.project));
     if checked.diagnostics.has_errors() {
         exit::INVALID
     } else {
@@ -634,17 +687,20 @@ fn build(args: &Args, output: Option<&std::path::Path>, publish: &crate::Publish
     };
     match crate::build_with(&args.project, &out_dir, epoch.as_deref(), publish) {
         Ok(built) => {
-            eprint!("{}", built.diagnostics.render());
-            out(&written(&built, true));
+            eprint!("{}", report(&built.diagnostics));
+            say(&written(&built, true));
+            if args.verbose {
+                eprint!("{}", stages(&built));
+            }
             exit::OK
         }
         Err(crate::PartialBuild::Candidatures {
             documentation,
             diagnostics,
         }) => {
-            eprint!("{}", documentation.diagnostics.render());
-            eprint!("{}", diagnostics.render());
-            out(&written(&documentation, false));
+            eprint!("{}", report(&documentation.diagnostics));
+            eprint!("{}", report(&diagnostics));
+            say(&written(&documentation, false));
             let dir = match publish {
                 crate::Publish::Separate(dir) => dir.display().to_string(),
                 _ => String::new(),
@@ -656,7 +712,7 @@ fn build(args: &Args, output: Option<&std::path::Path>, publish: &crate::Publish
             exit::INVALID
         }
         Err(crate::PartialBuild::Failed(crate::BuildError::Invalid(diags))) => {
-            eprint!("{}", diags.render());
+            eprint!("{}", report(&diags));
             eprintln!(
                 "construction annulée ({}) : {} n'a pas été modifié",
                 diags.summary(),
@@ -677,6 +733,26 @@ fn build(args: &Args, output: Option<&std::path::Path>, publish: &crate::Publish
             exit::USAGE
         }
     }
+}
+
+/// `build --verbose`: each stage and its duration, then the files by kind.
+fn stages(built: &crate::Built) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    for (name, took) in &built.stages {
+        let _ = writeln!(text, "  {name} : {:.2} s", took.as_secs_f64());
+    }
+    let mut kinds: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for path in &built.site.paths {
+        let ext = std::path::Path::new(path).extension().map_or_else(
+            || "(sans extension)".to_owned(),
+            |e| format!(".{}", e.to_string_lossy()),
+        );
+        *kinds.entry(ext).or_default() += 1;
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let _ = writeln!(text, "  fichiers : {}", kinds.join(", "));
+    text
 }
 
 /// Now, as a clock in Paris shows it: the default reference instant of
@@ -753,7 +829,7 @@ fn resolve(args: &Args, arg: &str) -> Result<Resolved, u8> {
         if matches {
             crate::validate::validate_scoped(&project, &mut diagnostics);
             if project.candidatures.is_empty() {
-                eprint!("{}", diagnostics.render());
+                eprint!("{}", report(&diagnostics));
                 return Err(exit::INVALID);
             }
             return Ok(Resolved {
@@ -924,7 +1000,7 @@ fn with_outcome(
         }
     };
     diagnostics.sort();
-    eprint!("{}", diagnostics.render());
+    eprint!("{}", report(&diagnostics));
     match outcome {
         Some(outcome) if !diagnostics.has_errors() => f(&project, &outcome),
         _ => {
@@ -970,7 +1046,7 @@ fn convention(args: &Args, arg: &str, output: &std::path::Path, format: Option<&
         let mut diags = Diagnostics::new();
         let Some(templates) = crate::render::Templates::compile(&project.templates, &mut diags)
         else {
-            eprint!("{}", diags.render());
+            eprint!("{}", report(&diags));
             return exit::INVALID;
         };
         let markdown = match crate::render::convention::markdown(&templates, o, date) {
@@ -1008,7 +1084,7 @@ fn load_release_file(arg: &str) -> Result<(String, crate::model::Rem), u8> {
     let shown: std::sync::Arc<str> = path.display().to_string().into();
     let mut diags = Diagnostics::new();
     let rem = crate::ingest::parse_rem_file(&shown, path, &bytes, &mut diags);
-    eprint!("{}", diags.render());
+    eprint!("{}", report(&diags));
     match rem {
         Some(rem) => {
             if !rem.rejected_ids.is_empty() {
@@ -1067,7 +1143,7 @@ fn load_release(
                     for e in errors {
                         diags.push(e);
                     }
-                    eprint!("{}", diags.render());
+                    eprint!("{}", report(&diags));
                     return Err(exit::USAGE);
                 }
                 *project = Some(loaded.project);
@@ -1140,7 +1216,7 @@ fn diff(args: &Args, old: &str, new: &str, format: DiffFormat) -> u8 {
             let mut diags = Diagnostics::new();
             let templates = project.as_ref().map_or(&[][..], |p| p.templates.as_slice());
             let Some(templates) = crate::render::Templates::compile(templates, &mut diags) else {
-                eprint!("{}", diags.render());
+                eprint!("{}", report(&diags));
                 return exit::USAGE;
             };
             let title = format!("Évolutions du REM {} : {} → {}", a.dispositif, d.old, d.new);
@@ -1247,7 +1323,7 @@ fn read_input<T>(
     let shown: std::sync::Arc<str> = path.display().to_string().into();
     let mut diags = Diagnostics::new();
     let value = parse(&shown, &bytes, &mut diags);
-    eprint!("{}", diags.render());
+    eprint!("{}", report(&diags));
     if diags.has_errors() {
         return Err(exit::INVALID);
     }
@@ -1366,7 +1442,7 @@ fn impact(
                 for e in errors {
                     diags.push(e);
                 }
-                eprint!("{}", diags.render());
+                eprint!("{}", report(&diags));
                 eprintln!("la candidature ne peut pas être évaluée avec les données précédentes");
                 return exit::INVALID;
             }

@@ -239,6 +239,16 @@ impl Diagnostics {
         out
     }
 
+    /// Renders the errors only (`--quiet`).
+    pub fn render_errors(&self) -> String {
+        let mut out = String::new();
+        for d in self.items.iter().filter(|d| d.severity == Severity::Error) {
+            out.push_str(&d.to_string());
+            out.push('\n');
+        }
+        out
+    }
+
     /// "2 erreurs, 1 avertissement" — for the last line of `check`.
     pub fn summary(&self) -> String {
         let errors = self.error_count();

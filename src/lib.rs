@@ -80,6 +80,8 @@ pub struct Built {
     pub diagnostics: Diagnostics,
     /// The paths written.
     pub site: site::Rendered,
+    /// How long each stage took, in order (`build --verbose`).
+    pub stages: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// What a build publishes.
@@ -149,7 +151,12 @@ pub fn build_with(
     publish: &Publish,
 ) -> Result<Built, PartialBuild> {
     let failed = PartialBuild::Failed;
+    let started = std::time::Instant::now();
     let loaded = ingest::load_project(root).map_err(|e| failed(BuildError::Load(e)))?;
+    let mut stages = vec![("lecture des données", started.elapsed())];
+    let timed = |stages: &mut Vec<_>, name, since: std::time::Instant| {
+        stages.push((name, since.elapsed()));
+    };
     let mut project = loaded.project;
     let mut diagnostics = loaded.diagnostics;
     let publish = match publish {
@@ -160,15 +167,21 @@ pub fn build_with(
         // What `check` checks, except the proof engine's rules: the site
         // runs the engine once per candidature as it writes its checklist,
         // and reports its errors the same way.
+        let since = std::time::Instant::now();
         validate::validate_for_build(&project, &mut diagnostics);
-        return render(
+        timed(&mut stages, "validation", since);
+        let since = std::time::Instant::now();
+        let mut built = render(
             &project,
             output,
             source_date_epoch,
             diagnostics,
             site::Part::Everything,
         )
-        .map_err(failed);
+        .map_err(failed)?;
+        timed(&mut stages, "rendu et écriture", since);
+        built.stages = stages;
+        return Ok(built);
     }
     // The documentation first, without the candidatures or what was said
     // about their files.
@@ -176,8 +189,11 @@ pub fn build_with(
     let folder = ingest::display_path(root, &root.join("data").join("candidatures"));
     let (about, documentation) = diagnostics.partition(|d| about_candidature(&folder, d));
     let mut documentation = documentation;
+    let since = std::time::Instant::now();
     validate::validate_for_build(&project, &mut documentation);
-    let built = render(
+    timed(&mut stages, "validation", since);
+    let since = std::time::Instant::now();
+    let mut built = render(
         &project,
         output,
         source_date_epoch,
@@ -185,9 +201,12 @@ pub fn build_with(
         site::Part::Documentation,
     )
     .map_err(failed)?;
+    timed(&mut stages, "rendu et écriture de la documentation", since);
     let Publish::Separate(folder) = publish else {
+        built.stages = stages;
         return Ok(built);
     };
+    let since = std::time::Instant::now();
     project.candidatures = candidatures;
     let mut diagnostics = about;
     validate::candidatures_for_build(&project, &mut diagnostics);
@@ -216,9 +235,11 @@ pub fn build_with(
                     .into_iter()
                     .map(|p| format!("{}/{p}", folder.display())),
             );
+            timed(&mut stages, "rendu et écriture des candidatures", since);
             Ok(Built {
                 diagnostics,
                 site: site::Rendered { paths },
+                stages,
             })
         }
         Err(BuildError::Invalid(diagnostics)) => Err(PartialBuild::Candidatures {
@@ -246,7 +267,11 @@ fn render(
         site::render_part(project, date, &mut diagnostics, sink, &part).ok_or(())
     });
     match rendered {
-        Ok(site) => Ok(Built { diagnostics, site }),
+        Ok(site) => Ok(Built {
+            diagnostics,
+            site,
+            stages: Vec::new(),
+        }),
         Err(site::write::Failed::Render(())) => {
             diagnostics.sort();
             Err(BuildError::Invalid(diagnostics))

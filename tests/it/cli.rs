@@ -77,8 +77,9 @@ fn help_of_every_command_is_french() {
     }
     let (_, short, _) = segurdoc(&["preuves", "-h"], &[]);
     assert!(
-        short.contains("text : Liste lisible, chapitre par chapitre")
-            && short.contains("xlsx : Classeur")
+        short.contains("text\u{a0}: Liste lisible, chapitre par chapitre")
+            && short.contains("xlsx\u{a0}: Classeur"),
+        "{short}"
     );
 }
 
@@ -622,6 +623,56 @@ fn impact_of_an_equivalence_list_change() {
     );
     assert_eq!(code, 2);
     assert!(stderr.contains("aucune liste « autre »"), "{stderr}");
+}
+
+/// `--quiet` keeps the errors only and no report; `--verbose` adds each
+/// build stage's duration and the files by kind; both at once is refused.
+#[test]
+fn quiet_and_verbose() {
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rules");
+    let (code, stdout, stderr) = segurdoc(&["--project", fixture, "check"], &[]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains(": warning: "), "{stderr}");
+    assert!(stdout.contains("8 avertissements"), "{stdout}");
+    let (code, stdout, stderr) = segurdoc(&["--project", fixture, "check", "--quiet"], &[]);
+    assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", ""));
+    // An error is still said, and the exit code.
+    let dir = tempfile::tempdir().unwrap();
+    crate::check::copy_tree(std::path::Path::new(fixture), dir.path());
+    let broken = dir.path().join("data/candidatures/zz-cassee.yaml");
+    std::fs::write(&broken, "dispositif: [\n").unwrap();
+    let project = dir.path().to_str().unwrap();
+    let (code, stdout, stderr) = segurdoc(&["--project", project, "check", "-q"], &[]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("zz-cassee.yaml:") && stderr.contains(": error: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(": warning: "), "{stderr}");
+    std::fs::remove_file(&broken).unwrap();
+    let out = dir.path().join("sortie");
+    let out = out.to_str().unwrap();
+    let (code, stdout, stderr) = segurdoc(&["--project", project, "build", "-o", out, "-q"], &[]);
+    assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", ""));
+    let (code, stdout, stderr) = segurdoc(&["--project", project, "build", "-o", out, "-v"], &[]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("pages et"), "{stdout}");
+    for stage in [
+        "lecture des données : ",
+        "validation : ",
+        "rendu et écriture : ",
+        "fichiers : ",
+    ] {
+        assert!(stderr.contains(stage), "{stage}: {stderr}");
+    }
+    assert!(stderr.contains(" .html"), "{stderr}");
+    let (code, _, stderr) = segurdoc(&["--project", project, "check", "-q", "-v"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--quiet ne peut pas être employé avec --verbose"),
+        "{stderr}"
+    );
 }
 
 /// Shell completions and a man page, from the same French definitions.
