@@ -696,3 +696,99 @@ fn completions_and_man_page_come_from_the_command_line() {
     assert_eq!(code, 2);
     assert!(stderr.contains("valeur « tcsh » invalide"), "{stderr}");
 }
+
+/// The éditeur's path through the sample without reading a format spec:
+/// a skeleton, filled as a vendor fills it, `check`, the workbook, then the
+/// REM changes and `impact` says what to redo.
+#[test]
+fn an_editeur_path_from_a_skeleton_to_the_impact_of_a_new_release() {
+    use calamine::{Reader, Xlsx};
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = tempfile::tempdir().unwrap();
+    for sub in ["data", "content"] {
+        crate::check::copy_tree(&repo.join(sub), &project.path().join(sub));
+    }
+    // The project starts with REM 2.0 of MS-DUI only.
+    let newer = project.path().join("data/rem/MS-DUI/2.1.csv");
+    let release = std::fs::read(&newer).unwrap();
+    std::fs::remove_file(&newer).unwrap();
+    let p = project.path().to_str().unwrap();
+    let file = project.path().join("data/candidatures/ma-solution.yaml");
+    let (code, _, stderr) = segurdoc(
+        &[
+            "--project",
+            p,
+            "candidature",
+            "nouvelle",
+            "MS-DUI",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let mut yaml = std::fs::read_to_string(&file).unwrap();
+    for (empty, filled) in [
+        ("profils: []", "profils: [PA]"),
+        ("raison_sociale: \"\"\n  siret: \"\"", "raison_sociale: \"Hospitalia Domicile SAS\"\n  siret: \"552 100 554 00021\""),
+        ("nie: \"\"", "nie: \"E-00421\""),
+        ("adresse: \"\"", "adresse: \"3 rue des Lilas, 69003 Lyon\""),
+        ("representant_legal: { civilite: \"\", prenom: \"\", nom: \"\", qualite: \"\" }", "representant_legal: { civilite: \"Madame\", prenom: \"Claire\", nom: \"Martin\", qualite: \"Présidente\" }"),
+        ("contact: { nom: \"\", email: \"\" }", "contact: { nom: \"Paul Durand\", email: \"paul.durand@example.fr\" }"),
+        ("  nom: \"\"\n  version: \"\"", "  nom: \"Hospitalia Domicile\"\n  version: \"7.4\""),
+        ("composant_principal: \"\"", "composant_principal: \"HOSPITALIA-CORE\""),
+        ("proxy_esante: { nom: \"\", editeur: \"\", nouveau: false, chapitres: [] }", "proxy_esante: { nom: \"Hospitalia Connect\", editeur: \"Hospitalia Domicile SAS\", nouveau: false, chapitres: [] }"),
+        ("  - { nom: \"\", nil: \"\", version: \"\" }", "  - { nom: \"Hospitalia\", nil: \"L0128840\", version: \"7.4\" }"),
+        ("equivalence: null", "equivalence: NRU-V2-DPI-0042"),
+        ("edc_psc: { nru_lps: \"\", nru_proxy: \"\" }", "edc_psc: { nru_lps: NRU-V2-DPI-0042, nru_proxy: NRU-V2-DPI-0042 }"),
+        ("signature: { lieu: \"\", date: \"\" }", "signature: { lieu: \"Lyon\", date: \"2026-12-04\" }"),
+    ] {
+        assert!(yaml.contains(empty), "the skeleton has no « {empty} »:\n{yaml}");
+        yaml = yaml.replace(empty, filled);
+    }
+    std::fs::write(&file, &yaml).unwrap();
+    let (code, _, stderr) = segurdoc(&["--project", p, "check"], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    // The workbook, read back as a spreadsheet reads it.
+    let book_file = project.path().join("preuves.xlsx");
+    let (code, _, stderr) = segurdoc(
+        &[
+            "--project",
+            p,
+            "preuves",
+            "ma-solution",
+            "-o",
+            book_file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let mut book: Xlsx<_> = calamine::open_workbook(&book_file).unwrap();
+    let due = book.worksheet_range("À déposer").unwrap();
+    let proofs: Vec<String> = due.rows().skip(1).map(|r| r[1].to_string()).collect();
+    assert!(
+        proofs.contains(&"DUI.ESMS.99.01.01".to_owned()),
+        "{proofs:?}"
+    );
+    assert!(
+        !proofs.contains(&"DUI.ESMS.13.01.01".to_owned()),
+        "{proofs:?}"
+    );
+    let spared = book.worksheet_range("Non redemandées").unwrap();
+    assert!(spared.rows().skip(1).any(|r| r[4]
+        .to_string()
+        .starts_with("non redemandée : équivalence avec la solution racine NRU-V2-DPI-0042")));
+    // REM 2.1 is published: what to redo.
+    std::fs::write(&newer, release).unwrap();
+    let (code, text, stderr) = segurdoc(
+        &["--project", p, "impact", "ma-solution", "--depuis", "2.0"],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        text.contains("du REM 2.0 au REM 2.1 : 1 preuve(s) nouvellement due(s), 1 plus due(s)"),
+        "{text}"
+    );
+    assert!(text.contains("DUI.ESMS.13.01.01 (DUI.ESMS.13, Accompagnement de la personne) : absente du REM → à déposer (exigée par le REM)"), "{text}");
+    assert!(text.contains("DUI.ESMS.99.01.01 (DUI.ESMS.99, Accompagnement de la personne) : à déposer (exigée par le REM) → absente du REM"), "{text}");
+}
