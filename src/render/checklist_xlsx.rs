@@ -42,6 +42,8 @@ struct Sheet<'a> {
     header: Format,
     wrap: Format,
     row: u32,
+    /// Column widths, in characters, for the rows' heights.
+    widths: Vec<f64>,
 }
 
 impl<'a> Sheet<'a> {
@@ -62,6 +64,7 @@ impl<'a> Sheet<'a> {
             header: header.clone(),
             wrap: wrap.clone(),
             row: 0,
+            widths: Vec::new(),
         })
     }
 
@@ -75,11 +78,35 @@ impl<'a> Sheet<'a> {
             self.sheet.set_column_format(c, &self.wrap)?;
         }
         self.sheet.set_freeze_panes(1, 0)?;
+        // Printed: A4 landscape, one page wide, the header on every page.
+        self.sheet.set_paper_size(9);
+        self.sheet.set_landscape();
+        self.sheet.set_print_fit_to_pages(1, 0);
+        self.sheet.set_repeat_rows(0, 0)?;
+        self.widths = columns.iter().map(|(_, w)| *w).collect();
         self.row = 1;
         Ok(())
     }
 
     fn line(&mut self, cells: &[String]) -> Result<(), XlsxError> {
+        // Spreadsheets do not all fit a row to its wrapped text on opening
+        // (LibreOffice keeps one line, the text overflowing the next row):
+        // the height is that of the tallest cell, about width × 1.1
+        // characters a line, 15 points a line, at most Excel's 409.
+        let lines = cells
+            .iter()
+            .zip(&self.widths)
+            .map(|(text, width)| {
+                let per_line = (width * 1.1).max(1.0);
+                text.split('\n')
+                    .map(|l| (l.chars().count() as f64 / per_line).ceil().max(1.0))
+                    .sum::<f64>()
+            })
+            .fold(1.0, f64::max);
+        if lines > 1.0 {
+            self.sheet
+                .set_row_height(self.row, (lines * 15.0).min(409.0))?;
+        }
         for (c, value) in (0u16..).zip(cells) {
             if !value.is_empty() {
                 self.sheet.write_string(self.row, c, value)?;
