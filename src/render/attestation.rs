@@ -129,7 +129,7 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
         10.5,
     );
 
-    doc.heading("atteste sur l'honneur :", 11.0);
+    doc.heading("atteste sur l'honneur :", 11.0, 2);
     // The names are attested whenever R5 asked because of them (several
     // names, or a name other than the root's or the solution's).
     if c.noms_commerciaux.len() > 1
@@ -235,10 +235,13 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
         None => (BLANK.to_owned(), BLANK.to_owned()),
     };
     doc.space(6.0);
-    doc.signature_box(&[
-        format!("Fait à {lieu}, le {when}."),
-        format!("{nom}, {qualite}"),
-    ]);
+    doc.signature_box(
+        &[
+            format!("Fait à {lieu}, le {when}."),
+            format!("{nom}, {qualite}"),
+        ],
+        &format!("Signature de {nom}, {qualite}"),
+    );
     doc.note("Document généré à partir de la candidature déposée ; à signer par le représentant légal de la société.");
     let creation = c.signature.as_ref().and_then(|s| s.date).or(date);
     doc.finish(creation)

@@ -338,7 +338,11 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
             if level == 1 {
                 doc.title(&text, "");
             } else {
-                doc.heading(&text, if level == 2 { 12.5 } else { 11.0 });
+                doc.heading(
+                    &text,
+                    if level == 2 { 12.5 } else { 11.0 },
+                    level.min(3) as u8,
+                );
             }
         } else if let Some(counter) = list.last_mut() {
             if let Some(n) = counter {
@@ -421,5 +425,24 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
         }
     }
     flush(&mut doc, &mut spans, heading, &mut list_counters);
+    // Article 9: signed electronically, by the éditeur then the ANS: an
+    // empty signature field for each, for their signing tools.
+    let representant = c
+        .editeur
+        .representant_legal
+        .as_ref()
+        .map(|p| format!("{} {}", p.prenom, p.nom))
+        .unwrap_or_else(|| "le représentant légal".to_owned());
+    doc.signature_box(
+        &[format!(
+            "Pour l'Éditeur, {} : {representant}",
+            c.editeur.raison_sociale
+        )],
+        &format!("Signature pour l'Éditeur ({representant})"),
+    );
+    doc.signature_box(
+        &["Pour l'ANS : la Direction générale".to_owned()],
+        "Signature pour l'Agence du Numérique en Santé",
+    );
     doc.finish(Some(date))
 }

@@ -318,6 +318,36 @@ pub struct Document {
     faces: &'static Faces,
     /// Characters printed with the regular and the bold face.
     used: [BTreeSet<char>; 2],
+    /// The structure tree, in reading order; element 0 is the document.
+    elems: Vec<Elem>,
+    /// The element the text drawn now belongs to (`None`: an artefact).
+    tag: Option<usize>,
+    /// The list the last bullets went into, while bullets follow.
+    list: Option<usize>,
+    /// Signature fields: page, rectangle, tooltip.
+    fields: Vec<(usize, [f32; 4], String)>,
+}
+
+/// An element of the structure tree (tagged PDF): its standard type, its
+/// parent, its children in reading order.
+struct Elem {
+    role: &'static str,
+    parent: usize,
+    kids: Vec<Kid>,
+    /// `/Scope /Column` for a table header cell.
+    column_header: bool,
+}
+
+/// A child of a structure element.
+enum Kid {
+    Elem(usize),
+    /// Marked content `mcid` of page `page`.
+    Content {
+        page: usize,
+        mcid: i64,
+    },
+    /// Signature field `field` (a widget annotation).
+    Field(usize),
 }
 
 const INK: (f32, f32, f32) = (0.1, 0.1, 0.12);
@@ -336,6 +366,9 @@ enum Mark {
         bold: bool,
         size: f32,
         rgb: Rgb3,
+        /// The structure element it belongs to; `None`: an artefact
+        /// (a repeated table header, the footer).
+        tag: Option<usize>,
     },
     Line {
         from: (f32, f32),
@@ -374,11 +407,25 @@ impl Page {
     /// The page's content stream. The colour, font and line width are only
     /// set when they change, and consecutive texts share one text object
     /// (`BT … ET`), each placed absolutely (`Tm`).
-    fn content(&self, fonts: &[Option<Arc<Embedded>>; 2]) -> Result<Vec<u8>, PdfError> {
+    ///
+    /// Each run of text of one structure element is a marked-content
+    /// sequence (`/P <</MCID n>> BDC … EMC`, its MCID recorded in `elems`
+    /// and in `mcids`, the page's entry of the parent tree); lines and
+    /// untagged text are artefacts, the footer a pagination artefact.
+    /// Sequences hold whole text objects, so that both nest.
+    fn content(
+        &self,
+        page: usize,
+        fonts: &[Option<Arc<Embedded>>; 2],
+        elems: &mut [Elem],
+        mcids: &mut Vec<usize>,
+    ) -> Result<Vec<u8>, PdfError> {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
         let mut c = Content {
             out: Vec::with_capacity(self.marks.len() * 64),
         };
+        // The open sequence: `Some(Some(e))` element e, `Some(None)` an artefact.
+        let mut open: Option<Option<usize>> = None;
         let mut in_text = false;
         let mut fill: Option<Rgb3> = None;
         let mut font: Option<(bool, f32)> = None;
@@ -393,10 +440,33 @@ impl Page {
                     bold,
                     size,
                     rgb,
+                    tag,
                 } => {
                     let face = fonts[usize::from(*bold)]
                         .as_deref()
                         .ok_or_else(|| PdfError("police non incorporée".to_owned()))?;
+                    if open != Some(*tag) {
+                        if in_text {
+                            c.out.extend_from_slice(b"ET\n");
+                            in_text = false;
+                        }
+                        if open.is_some() {
+                            c.out.extend_from_slice(b"EMC\n");
+                        }
+                        match tag {
+                            Some(e) => {
+                                let mcid = mcids.len();
+                                mcids.push(*e);
+                                let _ = writeln!(c.out, "/{} <</MCID {mcid}>> BDC", elems[*e].role);
+                                elems[*e].kids.push(Kid::Content {
+                                    page,
+                                    mcid: mcid as i64,
+                                });
+                            }
+                            None => c.out.extend_from_slice(b"/Artifact BMC\n"),
+                        }
+                        open = Some(*tag);
+                    }
                     if !in_text {
                         c.out.extend_from_slice(b"BT\n");
                         in_text = true;
@@ -436,6 +506,14 @@ impl Page {
                         c.out.extend_from_slice(b"ET\n");
                         in_text = false;
                     }
+                    // Rules and frames are decoration: artefacts.
+                    if open != Some(None) {
+                        if open.is_some() {
+                            c.out.extend_from_slice(b"EMC\n");
+                        }
+                        c.out.extend_from_slice(b"/Artifact BMC\n");
+                        open = Some(None);
+                    }
                     if stroke != Some(*rgb) {
                         c.rgb(*rgb, "RG");
                         stroke = Some(*rgb);
@@ -457,6 +535,9 @@ impl Page {
         if in_text {
             c.out.extend_from_slice(b"ET\n");
         }
+        if open.is_some() {
+            c.out.extend_from_slice(b"EMC\n");
+        }
         Ok(c.out)
     }
 }
@@ -477,6 +558,15 @@ impl Document {
             footer: footer.into(),
             faces,
             used: Default::default(),
+            elems: vec![Elem {
+                role: "Document",
+                parent: 0,
+                kids: Vec::new(),
+                column_header: false,
+            }],
+            tag: None,
+            list: None,
+            fields: Vec::new(),
         })
     }
 
@@ -521,6 +611,7 @@ impl Document {
     fn text_at(&mut self, x: f32, y: f32, text: &str, bold: bool, size: f32, rgb: Rgb3) {
         let text = self.face(bold).printable(text);
         self.used[usize::from(bold)].extend(text.chars());
+        let tag = self.tag;
         self.page().marks.push(Mark::Text {
             x,
             y,
@@ -528,7 +619,31 @@ impl Document {
             bold,
             size,
             rgb,
+            tag,
         });
+    }
+
+    /// A new structure element `role` under `parent`, after its other
+    /// children.
+    fn elem(&mut self, role: &'static str, parent: usize) -> usize {
+        let id = self.elems.len();
+        self.elems.push(Elem {
+            role,
+            parent,
+            kids: Vec::new(),
+            column_header: false,
+        });
+        self.elems[parent].kids.push(Kid::Elem(id));
+        id
+    }
+
+    /// A new block element of the document (a paragraph, a heading…):
+    /// what is drawn next belongs to it. Ends the current list.
+    fn block(&mut self, role: &'static str) -> usize {
+        self.list = None;
+        let id = self.elem(role, 0);
+        self.tag = Some(id);
+        id
     }
 
     fn line(&mut self, from: (f32, f32), to: (f32, f32), thickness: f32, rgb: Rgb3) {
@@ -582,7 +697,16 @@ impl Document {
         let mut x = 0.0_f32;
         for (mut word, bold, space_before, break_before) in words {
             let face = self.face(bold);
+            // A line ended at a space or a line break keeps a space at its
+            // end: text extraction and screen readers join the lines of a
+            // paragraph, « soussignée,Mme » otherwise.
+            let end_with_space = |lines: &mut Vec<Vec<(String, bool, f32, bool)>>| {
+                if let Some(last) = lines.last_mut().and_then(|l| l.last_mut()) {
+                    last.0.push(' ');
+                }
+            };
             if break_before && x > 0.0 {
+                end_with_space(&mut lines);
                 lines.push(Vec::new());
                 x = 0.0;
             }
@@ -596,6 +720,9 @@ impl Document {
                     break;
                 }
                 if x > 0.0 {
+                    if space_before {
+                        end_with_space(&mut lines);
+                    }
                     lines.push(Vec::new());
                     x = 0.0;
                     continue;
@@ -635,7 +762,16 @@ impl Document {
                             }
                             t.push_str(&text);
                         }
-                        _ => merged.push((text, bold, x)),
+                        _ => {
+                            // The space before a change of style is drawn by
+                            // position; written too, for text extraction.
+                            if spaced {
+                                if let Some((t, ..)) = merged.last_mut() {
+                                    t.push(' ');
+                                }
+                            }
+                            merged.push((text, bold, x));
+                        }
                     }
                 }
                 merged
@@ -663,6 +799,7 @@ impl Document {
 
     /// A paragraph of mixed regular and bold text.
     pub fn paragraph(&mut self, spans: &[Span], size: f32) {
+        self.block("P");
         let lines = self.wrap(spans, size, Self::text_width());
         self.draw_lines(&lines, MARGIN_X, size, size * 1.4, INK);
         self.y -= size * 0.6;
@@ -670,13 +807,16 @@ impl Document {
 
     /// Small grey text.
     pub fn note(&mut self, text: &str) {
+        self.block("P");
         let lines = self.wrap(&[Span::plain(text)], 8.5, Self::text_width());
         self.draw_lines(&lines, MARGIN_X, 8.5, 12.0, MUTED);
         self.y -= 4.0;
     }
 
-    /// A heading; kept with at least two lines of what follows.
-    pub fn heading(&mut self, text: &str, size: f32) {
+    /// A heading of `level` (2 or 3: the title is the level 1); kept with
+    /// at least two lines of what follows.
+    pub fn heading(&mut self, text: &str, size: f32, level: u8) {
+        self.block(if level <= 2 { "H2" } else { "H3" });
         let lines = self.wrap(&[Span::bold(text)], size, Self::text_width());
         self.ensure(size * 1.3 * lines.len() as f32 + 40.0);
         self.y -= size * 0.4;
@@ -687,6 +827,10 @@ impl Document {
     /// A centred title block.
     pub fn title(&mut self, text: &str, subtitle: &str) {
         for (t, size, bold, rgb) in [(text, 17.0, true, ACCENT), (subtitle, 10.5, false, MUTED)] {
+            if t.is_empty() {
+                continue;
+            }
+            self.block(if bold { "H1" } else { "P" });
             let lines = self.wrap(
                 &[Span {
                     text: t.to_owned(),
@@ -717,10 +861,24 @@ impl Document {
     /// A bulleted item.
     pub fn bullet(&mut self, spans: &[Span], size: f32) {
         let indent = 14.0;
+        // Consecutive bullets are the items of one list.
+        let list = match self.list {
+            Some(list) => list,
+            None => {
+                let list = self.block("L");
+                self.list = Some(list);
+                list
+            }
+        };
+        let item = self.elem("LI", list);
+        let label = self.elem("Lbl", item);
+        let body = self.elem("LBody", item);
         let lines = self.wrap(spans, size, Self::text_width() - indent);
         self.ensure(size * 1.4);
         let baseline = self.y - size;
+        self.tag = Some(label);
         self.text_at(MARGIN_X + 3.0, baseline, "•", false, size, INK);
+        self.tag = Some(body);
         self.draw_lines(&lines, MARGIN_X + indent, size, size * 1.4, INK);
         self.y -= size * 0.3;
     }
@@ -752,51 +910,75 @@ impl Document {
         };
         let header_cells: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
         let (head, head_h) = layout(self, &header_cells, true);
-        let draw_row =
-            |doc: &mut Document, cells: &[Vec<LineSegs>], height: f32, rgb: (f32, f32, f32)| {
-                let top = doc.y;
-                let mut x = MARGIN_X;
-                for (lines, w) in cells.iter().zip(&cols) {
-                    let mut y = top - pad;
-                    for line in lines {
-                        for (text, bold, dx) in line {
-                            doc.text_at(x + pad + dx, y - size, text, *bold, size, rgb);
-                        }
-                        y -= size * 1.3;
+        let table = self.block("Table");
+        // A row of the structure: its cells, header cells or data cells.
+        let row_elems = |doc: &mut Document, n: usize, header: bool| -> Vec<usize> {
+            let tr = doc.elem("TR", table);
+            (0..n)
+                .map(|_| {
+                    let cell = doc.elem(if header { "TH" } else { "TD" }, tr);
+                    doc.elems[cell].column_header = header;
+                    cell
+                })
+                .collect()
+        };
+        // `tags`: the cells' elements; `None` for a header repeated on a
+        // later page (an artefact: the structure has it once).
+        let draw_row = |doc: &mut Document,
+                        cells: &[Vec<LineSegs>],
+                        height: f32,
+                        rgb: (f32, f32, f32),
+                        tags: Option<&[usize]>| {
+            let top = doc.y;
+            let mut x = MARGIN_X;
+            for (i, (lines, w)) in cells.iter().zip(&cols).enumerate() {
+                doc.tag = tags.and_then(|t| t.get(i).copied());
+                let mut y = top - pad;
+                for line in lines {
+                    for (text, bold, dx) in line {
+                        doc.text_at(x + pad + dx, y - size, text, *bold, size, rgb);
                     }
-                    x += w;
+                    y -= size * 1.3;
                 }
-                doc.line(
-                    (MARGIN_X, top - height),
-                    (MARGIN_X + total, top - height),
-                    0.5,
-                    MUTED,
-                );
-                doc.y -= height;
-            };
+                x += w;
+            }
+            doc.line(
+                (MARGIN_X, top - height),
+                (MARGIN_X + total, top - height),
+                0.5,
+                MUTED,
+            );
+            doc.y -= height;
+        };
         self.ensure(head_h + 20.0);
         let y = self.y;
         self.line((MARGIN_X, y), (MARGIN_X + total, y), 0.8, ACCENT);
-        draw_row(self, &head, head_h, ACCENT);
+        let head_tags = row_elems(self, head.len(), true);
+        draw_row(self, &head, head_h, ACCENT, Some(&head_tags));
         for row in rows {
             let (cells, height) = layout(self, row, false);
             if self.y - height < MARGIN_BOTTOM {
                 self.new_page();
                 let y = self.y;
                 self.line((MARGIN_X, y), (MARGIN_X + total, y), 0.8, ACCENT);
-                draw_row(self, &head, head_h, ACCENT);
+                draw_row(self, &head, head_h, ACCENT, None);
             }
-            draw_row(self, &cells, height, INK);
+            let tags = row_elems(self, cells.len(), false);
+            draw_row(self, &cells, height, INK, Some(&tags));
         }
+        self.tag = None;
         self.y -= 10.0;
     }
 
-    /// A framed box for the signature, with lines of text above it.
-    pub fn signature_box(&mut self, caption: &[String]) {
+    /// A framed box for the signature, with lines of text above it; the
+    /// box is an empty signature field (`/FT /Sig`) named `tooltip`, for a
+    /// signing tool to fill.
+    pub fn signature_box(&mut self, caption: &[String], tooltip: &str) {
         let height = 90.0;
         self.ensure(height + 16.0 * caption.len() as f32 + 10.0);
         let x0 = MARGIN_X + Self::text_width() / 2.0 - 20.0;
         for line in caption {
+            self.block("P");
             let lines = self.wrap(&[Span::plain(line.clone())], 10.0, PAGE_W - MARGIN_X - x0);
             self.draw_lines(&lines, x0, 10.0, 14.0, INK);
         }
@@ -811,7 +993,17 @@ impl Document {
         ] {
             self.line(a, b, 0.6, MUTED);
         }
+        let form = self.block("Form");
+        let field = self.fields.len();
+        self.fields.push((
+            self.pages.len() - 1,
+            [x0, bottom, x1, top],
+            tooltip.to_owned(),
+        ));
+        self.elems[form].kids.push(Kid::Field(field));
+        self.block("P");
         self.text_at(x0 + 6.0, bottom + 6.0, "Signature", false, 8.0, MUTED);
+        self.tag = None;
         self.y = bottom - 10.0;
     }
 
@@ -849,6 +1041,7 @@ impl Document {
                     bold: false,
                     size: 8.0,
                     rgb: MUTED,
+                    tag: None,
                 });
             }
         }
@@ -875,13 +1068,17 @@ impl Document {
                 )
             },
         ];
-        let contents = self
-            .pages
-            .iter()
-            .map(|page| page.content(&fonts))
-            .collect::<Result<Vec<_>, _>>()?;
+        // Each page's marked contents, and the element each MCID is of.
+        let mut parent_tree: Vec<Vec<usize>> = Vec::with_capacity(n);
+        let mut contents = Vec::with_capacity(n);
+        for (i, page) in self.pages.iter().enumerate() {
+            let mut mcids = Vec::new();
+            contents.push(page.content(i, &fonts, &mut self.elems, &mut mcids)?);
+            parent_tree.push(mcids);
+        }
 
-        let mut doc = lopdf::Document::with_version("1.3");
+        // PDF/A-2 is PDF 1.7.
+        let mut doc = lopdf::Document::with_version("1.7");
         // A classic cross-reference table: lopdf's default, a
         // cross-reference stream, is PDF 1.5 and some readers of 1.3 files
         // reject it.
@@ -939,6 +1136,12 @@ impl Document {
             Object::Dictionary(font_refs),
         )]));
         let pages_id = doc.new_object_id();
+        // Structure elements and signature widgets get their numbers
+        // first: pages and elements point at each other.
+        let elem_ids: Vec<lopdf::ObjectId> =
+            self.elems.iter().map(|_| doc.new_object_id()).collect();
+        let widget_ids: Vec<lopdf::ObjectId> =
+            self.fields.iter().map(|_| doc.new_object_id()).collect();
         // The ID hashes what makes the document (its contents and
         // information), not the process that wrote it.
         let mut hasher = rustc_hash::FxHasher::default();
@@ -951,21 +1154,162 @@ impl Document {
                     .collect(),
             )
         };
-        for content in contents {
+        let page_ids: Vec<lopdf::ObjectId> = (0..n).map(|_| doc.new_object_id()).collect();
+        for (i, content) in contents.into_iter().enumerate() {
             std::hash::Hasher::write(&mut hasher, &content);
             let content = doc.add_object(Stream::new(Dictionary::new(), content));
-            kids.push(Object::Reference(doc.add_object(Dictionary::from_iter(
-                vec![
-                    ("Type", Object::Name(b"Page".to_vec())),
-                    ("MediaBox", media_box()),
-                    ("TrimBox", media_box()),
-                    ("CropBox", media_box()),
-                    ("Parent", Object::Reference(pages_id)),
-                    ("Resources", Object::Reference(resources)),
-                    ("Contents", Object::Reference(content)),
-                ],
-            ))));
+            let mut page = Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"Page".to_vec())),
+                ("MediaBox", media_box()),
+                ("TrimBox", media_box()),
+                ("CropBox", media_box()),
+                ("Parent", Object::Reference(pages_id)),
+                ("Resources", Object::Reference(resources)),
+                ("Contents", Object::Reference(content)),
+                ("StructParents", Object::Integer(i as i64)),
+            ]);
+            let annots: Vec<Object> = self
+                .fields
+                .iter()
+                .zip(&widget_ids)
+                .filter(|((p, ..), _)| *p == i)
+                .map(|(_, id)| Object::Reference(*id))
+                .collect();
+            if !annots.is_empty() {
+                page.set("Annots", Object::Array(annots));
+                // Tab order follows the structure (PDF/UA).
+                page.set("Tabs", Object::Name(b"S".to_vec()));
+            }
+            doc.objects.insert(page_ids[i], Object::Dictionary(page));
+            kids.push(Object::Reference(page_ids[i]));
         }
+        // The signature fields: empty, unsigned, printed, with an empty
+        // appearance (PDF/A wants one), each in the structure tree.
+        for (k, ((page, rect, tooltip), id)) in self.fields.iter().zip(&widget_ids).enumerate() {
+            let (w, h) = (rect[2] - rect[0], rect[3] - rect[1]);
+            let appearance = doc.add_object(Stream::new(
+                Dictionary::from_iter(vec![
+                    ("Type", Object::Name(b"XObject".to_vec())),
+                    ("Subtype", Object::Name(b"Form".to_vec())),
+                    (
+                        "BBox",
+                        Object::Array(vec![0.into(), 0.into(), Object::Real(w), Object::Real(h)]),
+                    ),
+                    ("Resources", Object::Dictionary(Dictionary::new())),
+                ]),
+                Vec::new(),
+            ));
+            doc.objects.insert(
+                *id,
+                Object::Dictionary(Dictionary::from_iter(vec![
+                    ("Type", Object::Name(b"Annot".to_vec())),
+                    ("Subtype", Object::Name(b"Widget".to_vec())),
+                    ("FT", Object::Name(b"Sig".to_vec())),
+                    ("T", utf16(&format!("Signature{}", k + 1))),
+                    ("TU", utf16(tooltip)),
+                    (
+                        "Rect",
+                        Object::Array(rect.iter().map(|v| Object::Real(*v)).collect()),
+                    ),
+                    ("F", Object::Integer(4)),
+                    ("P", Object::Reference(page_ids[*page])),
+                    (
+                        "AP",
+                        Object::Dictionary(Dictionary::from_iter(vec![(
+                            "N",
+                            Object::Reference(appearance),
+                        )])),
+                    ),
+                    ("StructParent", Object::Integer((n + k) as i64)),
+                ])),
+            );
+        }
+        // The structure tree: each element with its parent and children
+        // (elements, marked contents of a page, widgets).
+        let tree_root = doc.new_object_id();
+        for (e, elem) in self.elems.iter().enumerate() {
+            let kids: Vec<Object> = elem
+                .kids
+                .iter()
+                .map(|kid| match kid {
+                    Kid::Elem(k) => Object::Reference(elem_ids[*k]),
+                    Kid::Content { page, mcid } => Object::Dictionary(Dictionary::from_iter(vec![
+                        ("Type", Object::Name(b"MCR".to_vec())),
+                        ("Pg", Object::Reference(page_ids[*page])),
+                        ("MCID", Object::Integer(*mcid)),
+                    ])),
+                    Kid::Field(f) => Object::Dictionary(Dictionary::from_iter(vec![
+                        ("Type", Object::Name(b"OBJR".to_vec())),
+                        ("Pg", Object::Reference(page_ids[self.fields[*f].0])),
+                        ("Obj", Object::Reference(widget_ids[*f])),
+                    ])),
+                })
+                .collect();
+            let mut dict = Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"StructElem".to_vec())),
+                ("S", Object::Name(elem.role.as_bytes().to_vec())),
+                (
+                    "P",
+                    Object::Reference(if e == 0 {
+                        tree_root
+                    } else {
+                        elem_ids[elem.parent]
+                    }),
+                ),
+                ("K", Object::Array(kids)),
+            ]);
+            if elem.column_header {
+                dict.set(
+                    "A",
+                    Object::Dictionary(Dictionary::from_iter(vec![
+                        ("O", Object::Name(b"Table".to_vec())),
+                        ("Scope", Object::Name(b"Column".to_vec())),
+                    ])),
+                );
+            }
+            if e == 0 {
+                dict.set("Lang", Object::string_literal("fr-FR"));
+            }
+            doc.objects.insert(elem_ids[e], Object::Dictionary(dict));
+        }
+        let mut nums = Vec::with_capacity(2 * (n + self.fields.len()));
+        for (i, mcids) in parent_tree.iter().enumerate() {
+            nums.push(Object::Integer(i as i64));
+            nums.push(Object::Array(
+                mcids
+                    .iter()
+                    .map(|e| Object::Reference(elem_ids[*e]))
+                    .collect(),
+            ));
+        }
+        for (k, _) in self.fields.iter().enumerate() {
+            let form = self
+                .elems
+                .iter()
+                .position(|el| {
+                    el.kids
+                        .iter()
+                        .any(|kid| matches!(kid, Kid::Field(f) if *f == k))
+                })
+                .unwrap_or(0);
+            nums.push(Object::Integer((n + k) as i64));
+            nums.push(Object::Reference(elem_ids[form]));
+        }
+        doc.objects.insert(
+            tree_root,
+            Object::Dictionary(Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"StructTreeRoot".to_vec())),
+                ("K", Object::Array(vec![Object::Reference(elem_ids[0])])),
+                (
+                    "ParentTree",
+                    Object::Dictionary(Dictionary::from_iter(vec![("Nums", Object::Array(nums))])),
+                ),
+                (
+                    "ParentTreeNextKey",
+                    Object::Integer((n + self.fields.len()) as i64),
+                ),
+            ])),
+        );
         doc.objects.insert(
             pages_id,
             Object::Dictionary(Dictionary::from_iter(vec![
@@ -974,18 +1318,12 @@ impl Document {
                 ("Kids", Object::Array(kids)),
             ])),
         );
-        let catalog = doc.add_object(Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"Catalog".to_vec())),
-            ("PageLayout", Object::Name(b"OneColumn".to_vec())),
-            ("PageMode", Object::Name(b"UseNone".to_vec())),
-            ("Pages", Object::Reference(pages_id)),
-        ]));
         let mut info = Dictionary::from_iter(vec![
             ("Title", utf16(&self.meta.title)),
             ("Author", utf16(&self.meta.author)),
             ("Subject", utf16(&self.meta.subject)),
-            ("Creator", utf16("segurdoc")),
-            ("Producer", utf16("segurdoc (lopdf, printpdf)")),
+            ("Creator", utf16(CREATOR)),
+            ("Producer", utf16(PRODUCER)),
         ]);
         for text in [&self.meta.title, &self.meta.author, &self.meta.subject] {
             std::hash::Hasher::write(&mut hasher, text.as_bytes());
@@ -997,6 +1335,72 @@ impl Document {
             info.set("ModDate", Object::string_literal(stamp));
         }
         let info = doc.add_object(info);
+        // PDF/A-2a: the same information as XMP, and the colour space of
+        // the output (sRGB, the space of every colour drawn).
+        let metadata = doc.add_object(Stream::new(
+            Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"Metadata".to_vec())),
+                ("Subtype", Object::Name(b"XML".to_vec())),
+            ]),
+            xmp(&self.meta, creation).into_bytes(),
+        ));
+        let icc = doc.add_object(
+            Stream::new(
+                Dictionary::from_iter(vec![
+                    ("N", Object::Integer(3)),
+                    ("Filter", Object::Name(b"FlateDecode".to_vec())),
+                ]),
+                SRGB_DEFLATED.clone(),
+            )
+            .with_compression(false),
+        );
+        let output_intent = Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"OutputIntent".to_vec())),
+            ("S", Object::Name(b"GTS_PDFA1".to_vec())),
+            (
+                "OutputConditionIdentifier",
+                Object::string_literal("sRGB IEC61966-2.1"),
+            ),
+            ("Info", Object::string_literal("sRGB IEC61966-2.1")),
+            ("DestOutputProfile", Object::Reference(icc)),
+        ]);
+        let mut catalog = Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Catalog".to_vec())),
+            ("PageLayout", Object::Name(b"OneColumn".to_vec())),
+            ("PageMode", Object::Name(b"UseNone".to_vec())),
+            ("Pages", Object::Reference(pages_id)),
+            ("Lang", Object::string_literal("fr-FR")),
+            (
+                "MarkInfo",
+                Object::Dictionary(Dictionary::from_iter(vec![(
+                    "Marked",
+                    Object::Boolean(true),
+                )])),
+            ),
+            ("StructTreeRoot", Object::Reference(tree_root)),
+            (
+                "ViewerPreferences",
+                Object::Dictionary(Dictionary::from_iter(vec![(
+                    "DisplayDocTitle",
+                    Object::Boolean(true),
+                )])),
+            ),
+            ("Metadata", Object::Reference(metadata)),
+            (
+                "OutputIntents",
+                Object::Array(vec![Object::Dictionary(output_intent)]),
+            ),
+        ]);
+        if !widget_ids.is_empty() {
+            catalog.set(
+                "AcroForm",
+                Object::Dictionary(Dictionary::from_iter(vec![(
+                    "Fields",
+                    Object::Array(widget_ids.iter().map(|id| Object::Reference(*id)).collect()),
+                )])),
+            );
+        }
+        let catalog = doc.add_object(catalog);
         let hash = std::hash::Hasher::finish(&hasher);
         doc.trailer.set("Root", Object::Reference(catalog));
         doc.trailer.set("Info", Object::Reference(info));
@@ -1018,6 +1422,69 @@ impl Document {
             .map_err(|e| PdfError(format!("écriture du PDF : {e}")))?;
         Ok(bytes)
     }
+}
+
+/// Who made the document, in the information and in the XMP metadata.
+const CREATOR: &str = "segurdoc";
+const PRODUCER: &str = "segurdoc (lopdf, printpdf)";
+
+/// The sRGB profile of the output intent (`src/render/sRGB.icc`, from
+/// Debian's icc-profiles-free, zlib licence), deflated once per process.
+static SRGB_DEFLATED: LazyLock<Vec<u8>> =
+    LazyLock::new(|| deflate(include_bytes!("sRGB.icc")).unwrap_or_default());
+
+/// XML text: `&`, `<`, `>` and quotes escaped.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if (c as u32) < 0x20 && c != '\t' && c != '\n' && c != '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The document's XMP metadata: PDF/A-2 level a and PDF/UA-1
+/// identification, and the information dictionary's values.
+fn xmp(meta: &Meta, creation: Option<chrono::NaiveDate>) -> String {
+    let date = creation
+        .map(|d| {
+            let stamp = format!("{}T12:00:00+00:00", d.format("%Y-%m-%d"));
+            format!(
+                "<xmp:CreateDate>{stamp}</xmp:CreateDate><xmp:ModifyDate>{stamp}</xmp:ModifyDate>"
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        concat!(
+            "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n",
+            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n",
+            "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n",
+            "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\" ",
+            "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n",
+            "<pdfaid:part>2</pdfaid:part><pdfaid:conformance>A</pdfaid:conformance>\n",
+            "<pdfuaid:part>1</pdfuaid:part>\n",
+            "<dc:format>application/pdf</dc:format>\n",
+            "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n",
+            "<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>\n",
+            "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{subject}</rdf:li></rdf:Alt></dc:description>\n",
+            "<dc:language><rdf:Bag><rdf:li>fr-FR</rdf:li></rdf:Bag></dc:language>\n",
+            "<xmp:CreatorTool>{creator}</xmp:CreatorTool>{date}\n",
+            "<pdf:Producer>{producer}</pdf:Producer>\n",
+            "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>"
+        ),
+        title = xml(&meta.title),
+        author = xml(&meta.author),
+        subject = xml(&meta.subject),
+        creator = CREATOR,
+        producer = PRODUCER,
+        date = date,
+    )
 }
 
 /// `bytes` deflated (zlib, as `/FlateDecode` reads it): done once per font

@@ -378,9 +378,9 @@ fn every_pdf_of_a_build_passes_qpdf_check() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    // A 1.3 file with a classic cross-reference table.
+    // A 1.7 file (PDF/A-2) with a classic cross-reference table.
     let first = std::fs::read(&pdfs[0]).unwrap();
-    assert!(first.starts_with(b"%PDF-1.3"));
+    assert!(first.starts_with(b"%PDF-1.7"));
     assert!(first.windows(6).any(|w| w == b"\nxref\n"), "no xref table");
     // The regular font program (deflated once per subset).
     let program = |pdf: &Path| -> Vec<u8> {
@@ -405,4 +405,271 @@ fn every_pdf_of_a_build_passes_qpdf_check() {
         .collect();
     assert!(program(conventions[0]).len() > 5_000);
     assert_eq!(program(conventions[0]), program(conventions[1]));
+}
+
+/// What makes a document acceptable to an administration (issue #16),
+/// checked on its bytes with lopdf and poppler: tagged (structure tree,
+/// marked contents, the footer an artefact, table header cells), French,
+/// its title shown, PDF/A-2 identified with an sRGB output intent and
+/// every font embedded, an empty signature field with an appearance, in
+/// the structure. Returns what is missing.
+fn acceptability_problems(pdf: &Path) -> Vec<String> {
+    use lopdf::Object;
+    let mut problems = Vec::new();
+    let mut say = |p: &str| problems.push(p.to_owned());
+    let doc = match lopdf::Document::load(pdf) {
+        Ok(d) => d,
+        Err(e) => return vec![format!("unreadable: {e}")],
+    };
+    let Ok(catalog) = doc.catalog() else {
+        return vec!["no catalog".to_owned()];
+    };
+    let get = |dict: &lopdf::Dictionary, key: &[u8]| -> Option<Object> {
+        let value = dict.get(key).ok()?.clone();
+        match value {
+            Object::Reference(id) => doc.get_object(id).ok().cloned(),
+            v => Some(v),
+        }
+    };
+    if !matches!(get(catalog, b"Lang"), Some(Object::String(ref s, _)) if s == b"fr-FR") {
+        say("catalog /Lang is not fr-FR");
+    }
+    let marked = get(catalog, b"MarkInfo").and_then(|m| {
+        m.as_dict()
+            .ok()
+            .and_then(|d| d.get(b"Marked").ok().cloned())
+    });
+    if !matches!(marked, Some(Object::Boolean(true))) {
+        say("not marked (/MarkInfo /Marked true)");
+    }
+    let shows_title = get(catalog, b"ViewerPreferences").and_then(|v| {
+        v.as_dict()
+            .ok()
+            .and_then(|d| d.get(b"DisplayDocTitle").ok().cloned())
+    });
+    if !matches!(shows_title, Some(Object::Boolean(true))) {
+        say("title not shown in the window (/DisplayDocTitle)");
+    }
+    if get(catalog, b"StructTreeRoot").is_none() {
+        say("no structure tree");
+    }
+    let xmp = get(catalog, b"Metadata")
+        .and_then(|m| {
+            m.as_stream()
+                .ok()
+                .map(|s| String::from_utf8_lossy(&s.content).into_owned())
+        })
+        .unwrap_or_default();
+    if !(xmp.contains("<pdfaid:part>2</pdfaid:part>")
+        && xmp.contains("<pdfaid:conformance>A</pdfaid:conformance>"))
+    {
+        say("no PDF/A-2a identification in the XMP metadata");
+    }
+    let intent_profile = get(catalog, b"OutputIntents").and_then(|o| {
+        let first = o.as_array().ok()?.first()?.clone();
+        let first = match first {
+            Object::Reference(id) => doc.get_object(id).ok()?.clone(),
+            v => v,
+        };
+        let dict = first.as_dict().ok()?;
+        let s = dict.get(b"S").ok()?.as_name().ok()?.to_vec();
+        let profile = dict.get(b"DestOutputProfile").ok()?.as_reference().ok()?;
+        let stream = doc.get_object(profile).ok()?.as_stream().ok()?.clone();
+        (s == b"GTS_PDFA1").then_some(stream)
+    });
+    match intent_profile {
+        Some(mut stream) => {
+            let _ = stream.decompress();
+            if stream.content.len() < 128 || &stream.content[36..40] != b"acsp" {
+                say("the output intent's profile is not an ICC profile");
+            }
+        }
+        None => say("no PDF/A output intent"),
+    }
+    // Every font embedded.
+    for (_, object) in &doc.objects {
+        if let Ok(dict) = object.as_dict() {
+            if dict.get(b"Type").and_then(|t| t.as_name()).ok()
+                == Some(b"FontDescriptor".as_slice())
+                && !["FontFile", "FontFile2", "FontFile3"]
+                    .iter()
+                    .any(|k| dict.get(k.as_bytes()).is_ok())
+            {
+                say("a font is not embedded");
+            }
+        }
+    }
+    // The signature field.
+    let fields = get(catalog, b"AcroForm")
+        .and_then(|a| {
+            a.as_dict()
+                .ok()
+                .and_then(|d| d.get(b"Fields").ok().cloned())
+        })
+        .and_then(|f| f.as_array().ok().cloned())
+        .unwrap_or_default();
+    let sig = fields.iter().find_map(|f| {
+        let dict = doc
+            .get_object(f.as_reference().ok()?)
+            .ok()?
+            .as_dict()
+            .ok()?
+            .clone();
+        (dict.get(b"FT").ok()?.as_name().ok()? == b"Sig").then_some(dict)
+    });
+    match sig {
+        None => say("no signature field"),
+        Some(sig) => {
+            if sig.get(b"V").is_ok() {
+                say("the signature field is already signed");
+            }
+            if sig.get(b"AP").is_err() {
+                say("the signature field has no appearance");
+            }
+            if sig.get(b"F").and_then(|f| f.as_i64()).ok() != Some(4) {
+                say("the signature field is not printed (/F 4)");
+            }
+            if sig.get(b"TU").is_err() || sig.get(b"StructParent").is_err() {
+                say("the signature field has no name for assistive tools or is out of the structure");
+            }
+        }
+    }
+    // As poppler reads the structure: the footer is not in it, tables have
+    // header cells.
+    let out = Command::new(tool("pdfinfo"))
+        .arg("-struct-text")
+        .arg(pdf)
+        .output()
+        .unwrap();
+    let tree = String::from_utf8_lossy(&out.stdout);
+    if !tree.starts_with("Document") {
+        say("poppler finds no structure");
+    }
+    if tree.contains("Page 1 /") {
+        say("the page number is in the structure, not an artefact");
+    }
+    if tree.contains("TR") && !tree.contains("/Scope /Column") {
+        say("a table without header cells");
+    }
+    problems
+}
+
+#[test]
+fn documents_are_tagged_pdf_a_with_a_signature_field_and_each_check_can_fail() {
+    let project = project_with(None);
+    let pdf = project.path().join("cas3.pdf");
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["attestation", "cas3", "-o", pdf.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(acceptability_problems(&pdf), Vec::<String>::new());
+    let info = pdfinfo(&pdf);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(info.contains("Form:            AcroForm"), "{info}");
+    // poppler's signature tool sees the field, unsigned.
+    let out = Command::new(tool("pdfsig")).arg(&pdf).output().unwrap();
+    let sigs = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        sigs.contains("Signature Field Name: Signature1") && sigs.contains("not signed"),
+        "{sigs}"
+    );
+    let convention = project.path().join("convention.pdf");
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["convention", "cas3", "-o", convention.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(acceptability_problems(&convention), Vec::<String>::new());
+
+    // Each property broken once, on a copy: the check says so.
+    use lopdf::{Dictionary, Object};
+    let break_with = |name: &str, change: &dyn Fn(&mut lopdf::Document)| -> Vec<String> {
+        let mut doc = lopdf::Document::load(&pdf).unwrap();
+        change(&mut doc);
+        let broken = project.path().join(format!("broken-{name}.pdf"));
+        doc.save(&broken).unwrap();
+        acceptability_problems(&broken)
+    };
+    fn catalog(doc: &mut lopdf::Document) -> &mut Dictionary {
+        let id = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+        doc.get_object_mut(id).unwrap().as_dict_mut().unwrap()
+    }
+    for (name, key, expected) in [
+        ("lang", "Lang", "catalog /Lang is not fr-FR"),
+        ("marked", "MarkInfo", "not marked (/MarkInfo /Marked true)"),
+        (
+            "title",
+            "ViewerPreferences",
+            "title not shown in the window (/DisplayDocTitle)",
+        ),
+        ("tree", "StructTreeRoot", "no structure tree"),
+        (
+            "xmp",
+            "Metadata",
+            "no PDF/A-2a identification in the XMP metadata",
+        ),
+        ("intent", "OutputIntents", "no PDF/A output intent"),
+        ("form", "AcroForm", "no signature field"),
+    ] {
+        let problems = break_with(name, &|doc| {
+            catalog(doc).remove(key.as_bytes());
+        });
+        assert!(
+            problems.iter().any(|p| p == expected),
+            "{name}: {problems:?}"
+        );
+    }
+    let fonts = break_with("font", &|doc| {
+        for (_, object) in doc.objects.iter_mut() {
+            if let Ok(dict) = object.as_dict_mut() {
+                dict.remove(b"FontFile2");
+            }
+        }
+    });
+    assert!(
+        fonts.iter().any(|p| p == "a font is not embedded"),
+        "{fonts:?}"
+    );
+    fn field(doc: &mut lopdf::Document) -> &mut Dictionary {
+        let id = doc
+            .objects
+            .iter()
+            .find(|(_, o)| o.as_dict().is_ok_and(|d| d.get(b"FT").is_ok()))
+            .map(|(id, _)| *id)
+            .unwrap();
+        doc.get_object_mut(id).unwrap().as_dict_mut().unwrap()
+    }
+    for (name, change, expected) in [
+        (
+            "ap",
+            &(|d: &mut Dictionary| {
+                d.remove(b"AP");
+            }) as &dyn Fn(&mut Dictionary),
+            "the signature field has no appearance",
+        ),
+        (
+            "print",
+            &|d: &mut Dictionary| d.set("F", Object::Integer(0)),
+            "the signature field is not printed (/F 4)",
+        ),
+        (
+            "signed",
+            &|d: &mut Dictionary| d.set("V", Object::Null),
+            "the signature field is already signed",
+        ),
+        (
+            "tu",
+            &|d: &mut Dictionary| {
+                d.remove(b"TU");
+            },
+            "the signature field has no name for assistive tools or is out of the structure",
+        ),
+    ] {
+        let problems = break_with(name, &|doc| change(field(doc)));
+        assert!(
+            problems.iter().any(|p| p == expected),
+            "{name}: {problems:?}"
+        );
+    }
 }
