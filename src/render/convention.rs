@@ -345,11 +345,15 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
                 );
             }
         } else if let Some(counter) = list.last_mut() {
-            if let Some(n) = counter {
-                spans.insert(0, Span::plain(format!("{n}. ")));
-                *n += 1;
+            // A numbered item is labelled by its number alone (it was
+            // « • 1. »).
+            match counter {
+                Some(n) => {
+                    doc.item(&format!("{n}."), spans, 10.0);
+                    *n += 1;
+                }
+                None => doc.bullet(spans, 10.0),
             }
-            doc.bullet(spans, 10.0);
         } else {
             doc.paragraph(spans, 10.0);
         }

@@ -860,7 +860,12 @@ impl Document {
 
     /// A bulleted item.
     pub fn bullet(&mut self, spans: &[Span], size: f32) {
-        let indent = 14.0;
+        self.item("•", spans, size);
+    }
+
+    /// An item of a list, after its label (`•`, `1.`).
+    pub fn item(&mut self, label: &str, spans: &[Span], size: f32) {
+        let indent = 6.0 + self.faces.regular.width(label, size).max(8.0);
         // Consecutive bullets are the items of one list.
         let list = match self.list {
             Some(list) => list,
@@ -871,13 +876,13 @@ impl Document {
             }
         };
         let item = self.elem("LI", list);
-        let label = self.elem("Lbl", item);
+        let lbl = self.elem("Lbl", item);
         let body = self.elem("LBody", item);
         let lines = self.wrap(spans, size, Self::text_width() - indent);
         self.ensure(size * 1.4);
         let baseline = self.y - size;
-        self.tag = Some(label);
-        self.text_at(MARGIN_X + 3.0, baseline, "•", false, size, INK);
+        self.tag = Some(lbl);
+        self.text_at(MARGIN_X + 3.0, baseline, label, false, size, INK);
         self.tag = Some(body);
         self.draw_lines(&lines, MARGIN_X + indent, size, size * 1.4, INK);
         self.y -= size * 0.3;

@@ -581,6 +581,10 @@ fn documents_are_tagged_pdf_a_with_a_signature_field_and_each_check_can_fail() {
     );
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(acceptability_problems(&convention), Vec::<String>::new());
+    // A numbered item has its number as its label, no bullet before it.
+    let text = squash(&pdftotext(&convention));
+    assert!(text.contains("1. L'Éditeur s'engage à documenter"), "{text}");
+    assert!(!text.contains("• 1.") && !text.contains("• 2."), "{text}");
 
     // Each property broken once, on a copy: the check says so.
     use lopdf::{Dictionary, Object};
