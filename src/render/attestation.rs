@@ -17,7 +17,10 @@ pub fn siret(raw: &str) -> String {
     }
 }
 
-const BLANK: &str = "……………………………";
+/// A dotted line left to fill, with what goes on it.
+fn blank(what: &str) -> String {
+    format!("…………………………… ({what})")
+}
 
 /// The attestation of a candidature whose outcome requires one.
 pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, PdfError> {
@@ -29,11 +32,18 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
             c.solution.nom, o.dispositif.code
         ),
         author: e.raison_sociale.clone(),
-        subject: format!("Référencement Ségur vague 2 — candidature {}", c.id),
+        subject: format!(
+            "Référencement Ségur vague 2 — candidature au référencement de {} {} sur le dispositif {}",
+            c.solution.nom, c.solution.version, o.dispositif.code
+        ),
     };
+    // The footer names the solution, not the file's internal id.
     let mut doc = Document::new(
         meta,
-        format!("Attestation sur l'honneur — candidature {}", c.id),
+        format!(
+            "Attestation sur l'honneur — {} {} — {}",
+            c.solution.nom, c.solution.version, o.dispositif.code
+        ),
     )?;
     doc.title(
         "ATTESTATION SUR L'HONNEUR",
@@ -68,10 +78,10 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
             (
                 word,
                 format!("{civ}{} {}", p.prenom, p.nom),
-                p.qualite.clone().unwrap_or_else(|| BLANK.to_owned()),
+                p.qualite.clone().unwrap_or_else(|| blank("qualité")),
             )
         }
-        None => ("Je soussigné(e)", BLANK.to_owned(), BLANK.to_owned()),
+        None => ("Je soussigné(e)", blank("prénom et nom"), blank("qualité")),
     };
     let mut identity = vec![
         Span::plain(format!("{soussigne}, ")),
@@ -180,13 +190,21 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
                 vec![
                     format!("{} ({kind})", k.nom),
                     k.editeur.clone().unwrap_or_else(|| "—".to_owned()),
+                    k.nil.clone().unwrap_or_else(|| "—".to_owned()),
+                    k.version.clone().unwrap_or_else(|| "—".to_owned()),
                     k.chapitres.join(" ; "),
                 ]
             })
             .collect();
         doc.table(
-            &[0.3, 0.25, 0.45],
-            &["Composant", "Éditeur", "Chapitres du REM impactés"],
+            &[0.24, 0.2, 0.13, 0.1, 0.33],
+            &[
+                "Composant",
+                "Éditeur",
+                "NIL",
+                "Version",
+                "Chapitres du REM impactés",
+            ],
             &rows,
         );
     }
@@ -229,10 +247,10 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
 
     let (lieu, when) = match &c.signature {
         Some(s) => (
-            s.lieu.clone().unwrap_or_else(|| BLANK.to_owned()),
-            s.date.map(french::date).unwrap_or_else(|| BLANK.to_owned()),
+            s.lieu.clone().unwrap_or_else(|| blank("lieu")),
+            s.date.map(french::date).unwrap_or_else(|| blank("date")),
         ),
-        None => (BLANK.to_owned(), BLANK.to_owned()),
+        None => (blank("lieu"), blank("date")),
     };
     doc.space(6.0);
     doc.signature_box(
@@ -241,8 +259,10 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
             format!("{nom}, {qualite}"),
         ],
         &format!("Signature de {nom}, {qualite}"),
+        Some("Cachet de l'entreprise"),
     );
-    doc.note("Document généré à partir de la candidature déposée ; à signer par le représentant légal de la société.");
+    doc.note("Le fait d'établir une attestation faisant état de faits matériellement inexacts est puni d'un an d'emprisonnement et de 15\u{a0}000\u{a0}€ d'amende (article 441-7 du Code pénal).");
+    doc.note("Document établi à partir de la candidature au référencement, à signer par le représentant légal de la société avant son dépôt.");
     let creation = c.signature.as_ref().and_then(|s| s.date).or(date);
     doc.finish(creation)
 }

@@ -443,10 +443,12 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
             c.editeur.raison_sociale
         )],
         &format!("Signature pour l'Éditeur ({representant})"),
+        None,
     );
     doc.signature_box(
         &["Pour l'ANS : la Direction générale".to_owned()],
         "Signature pour l'Agence du Numérique en Santé",
+        None,
     );
     doc.finish(Some(date))
 }

@@ -978,7 +978,9 @@ impl Document {
     /// A framed box for the signature, with lines of text above it; the
     /// box is an empty signature field (`/FT /Sig`) named `tooltip`, for a
     /// signing tool to fill.
-    pub fn signature_box(&mut self, caption: &[String], tooltip: &str) {
+    /// With `stamp`, a second frame of that label at its left, for the
+    /// company's stamp.
+    pub fn signature_box(&mut self, caption: &[String], tooltip: &str, stamp: Option<&str>) {
         let height = 90.0;
         self.ensure(height + 16.0 * caption.len() as f32 + 10.0);
         let x0 = MARGIN_X + Self::text_width() / 2.0 - 20.0;
@@ -997,6 +999,19 @@ impl Document {
             ((x0, bottom), (x0, top)),
         ] {
             self.line(a, b, 0.6, MUTED);
+        }
+        if let Some(label) = stamp {
+            let (s0, s1) = (MARGIN_X, x0 - 16.0);
+            for (a, b) in [
+                ((s0, top), (s1, top)),
+                ((s1, top), (s1, bottom)),
+                ((s1, bottom), (s0, bottom)),
+                ((s0, bottom), (s0, top)),
+            ] {
+                self.line(a, b, 0.6, MUTED);
+            }
+            self.block("P");
+            self.text_at(s0 + 6.0, bottom + 6.0, label, false, 8.0, MUTED);
         }
         let form = self.block("Form");
         let field = self.fields.len();

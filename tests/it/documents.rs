@@ -120,16 +120,25 @@ fn attestation_states_every_value_of_the_candidature() {
         "Alpha DUI L0001 5.3",
         "Alpha Enfance L0002 5.3",
         "Alpha Famille L0003 5.3",
-        "IdentiPlus (Composant Tiers SA INS",
+        "IdentiPlus (Composant Tiers SA L9000 1.0 INS",
+        "Composant Éditeur NIL Version Chapitres du REM impactés",
         "solution racine NRU-V2-DPI-0001 (Alpha DPI, version 3.0)",
         "référencée sous le numéro NRU-V2-DPI-0001 (Alpha DPI, version 3.0, dispositif HOP-DPI)",
+        "candidate au référencement sur le dispositif MS-DUI",
         "Fait à Paris, le 30 septembre 2026.",
         "Mme Claire Martin, Présidente",
-        "Signature",
-        "Page 1 / 1",
+        "Cachet de l'entreprise Signature",
+        "est puni d'un an d'emprisonnement et de 15 000 € d'amende (article 441-7 du Code pénal)",
+        "Document établi à partir de la candidature au référencement, à signer par le représentant légal de la société avant son dépôt.",
+        "Attestation sur l'honneur — Alpha DUI 5.3 — MS-DUI Page 1 / 1",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
     }
+    // Signed before it is deposited; no internal id of the project.
+    assert!(
+        !text.contains("candidature déposée") && !text.contains("cas3"),
+        "{text}"
+    );
     let info = pdfinfo(&pdf);
     assert!(
         info.contains("Title:           Attestation sur l'honneur — Alpha DUI (MS-DUI)"),
@@ -583,7 +592,10 @@ fn documents_are_tagged_pdf_a_with_a_signature_field_and_each_check_can_fail() {
     assert_eq!(acceptability_problems(&convention), Vec::<String>::new());
     // A numbered item has its number as its label, no bullet before it.
     let text = squash(&pdftotext(&convention));
-    assert!(text.contains("1. L'Éditeur s'engage à documenter"), "{text}");
+    assert!(
+        text.contains("1. L'Éditeur s'engage à documenter"),
+        "{text}"
+    );
     assert!(!text.contains("• 1.") && !text.contains("• 2."), "{text}");
 
     // Each property broken once, on a copy: the check says so.
@@ -676,4 +688,32 @@ fn documents_are_tagged_pdf_a_with_a_signature_field_and_each_check_can_fail() {
             "{name}: {problems:?}"
         );
     }
+}
+
+/// Every dotted line left to fill says what goes on it.
+#[test]
+fn attestation_blanks_are_labelled() {
+    let text = std::fs::read_to_string(fixture().join("data/candidatures/cas3.yaml")).unwrap();
+    let text: String = text
+        .lines()
+        .filter(|l| !l.contains("representant_legal") && !l.starts_with("signature:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let project = project_with(Some(("cas3", &text)));
+    let pdf = project.path().join("cas3.pdf");
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["attestation", "cas3", "-o", pdf.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let text = squash(&pdftotext(&pdf));
+    for label in ["(prénom et nom)", "(qualité)", "(lieu)", "(date)"] {
+        assert!(
+            text.contains(&format!("…………………………… {label}")),
+            "{label}: {text}"
+        );
+    }
+    let dots = text.matches("……………………………").count();
+    let labelled = text.matches("…………………………… (").count();
+    assert_eq!(dots, labelled, "{text}");
 }
