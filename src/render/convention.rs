@@ -338,11 +338,7 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
             if level == 1 {
                 doc.title(&text, "");
             } else {
-                doc.heading(
-                    &text,
-                    if level == 2 { 12.5 } else { 11.0 },
-                    level.min(3) as u8,
-                );
+                doc.heading(&text, if level == 2 { 12.5 } else { 11.0 }, level.min(3));
             }
         } else if let Some(counter) = list.last_mut() {
             // A numbered item is labelled by its number alone (it was
