@@ -496,7 +496,7 @@ fn acceptability_problems(pdf: &Path) -> Vec<String> {
         None => say("no PDF/A output intent"),
     }
     // Every font embedded.
-    for (_, object) in &doc.objects {
+    for object in doc.objects.values() {
         if let Ok(dict) = object.as_dict() {
             if dict.get(b"Type").and_then(|t| t.as_name()).ok()
                 == Some(b"FontDescriptor".as_slice())
@@ -637,7 +637,7 @@ fn documents_are_tagged_pdf_a_with_a_signature_field_and_each_check_can_fail() {
         );
     }
     let fonts = break_with("font", &|doc| {
-        for (_, object) in doc.objects.iter_mut() {
+        for object in doc.objects.values_mut() {
             if let Ok(dict) = object.as_dict_mut() {
                 dict.remove(b"FontFile2");
             }
