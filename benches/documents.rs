@@ -32,7 +32,8 @@ fn documents(c: &mut Criterion) {
     let mut diags = segurdoc::diag::Diagnostics::new();
     let templates = segurdoc::render::Templates::compile(&[], &mut diags).unwrap();
     // Warm the shared fonts (parsed and subset once per process).
-    let _ = segurdoc::render::attestation::attestation(&outcomes[0], Some(date)).unwrap();
+    let _ =
+        segurdoc::render::attestation::attestation(&templates, &outcomes[0], Some(date)).unwrap();
 
     let mut group = c.benchmark_group("documents (one core)");
     group.throughput(Throughput::Elements(outcomes.len() as u64));
@@ -41,7 +42,7 @@ fn documents(c: &mut Criterion) {
             outcomes
                 .iter()
                 .map(|o| {
-                    segurdoc::render::attestation::attestation(o, Some(date))
+                    segurdoc::render::attestation::attestation(&templates, o, Some(date))
                         .unwrap()
                         .len()
                 })

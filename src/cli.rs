@@ -1017,7 +1017,7 @@ fn attestation(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
     if let Err(code) = output_format(output, None, &["pdf"]) {
         return code;
     }
-    with_outcome(args, arg, now(), |_, o| {
+    with_outcome(args, arg, now(), |project, o| {
         if o.attestation.is_empty() {
             eprintln!(
                 "aucune attestation sur l'honneur n'est requise pour « {} » (un seul nom commercial, celui de la solution, et aucun nouveau composant) : {} n'est pas écrit",
@@ -1026,7 +1026,13 @@ fn attestation(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
             );
             return exit::OK;
         }
-        match crate::render::attestation::attestation(o, None) {
+        let mut diags = Diagnostics::new();
+        let Some(templates) = crate::render::Templates::compile(&project.templates, &mut diags)
+        else {
+            eprint!("{}", report(&diags));
+            return exit::INVALID;
+        };
+        match crate::render::attestation::attestation(&templates, o, None) {
             Ok(bytes) => write_output(output, &bytes),
             Err(err) => {
                 eprintln!("error: {}", err.0);

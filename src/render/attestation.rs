@@ -1,11 +1,18 @@
 //! The attestation sur l'honneur (R5): several commercial names designate one
-//! and the same Solution logicielle, and/or new components are present. One
-//! A4 page when the data allows it; never clipped when it does not.
+//! and the same Solution logicielle, and/or new components are present.
+//! Its text is a Tera template producing Markdown
+//! (`templates/attestation.md.tera`, overridable in a project, for the
+//! ANS's official wording), typeset like the convention. One A4 page when
+//! the data allows it; never clipped when it does not.
 
 use chrono::NaiveDate;
 
+use serde::Serialize;
+
+use super::convention::{md, typeset};
 use super::french;
-use super::pdf::{Document, Meta, PdfError, Span};
+use super::pdf::{Document, Meta, PdfError};
+use super::Templates;
 use crate::rules::Outcome;
 
 /// `73282932000074` → `732 829 320 00074`.
@@ -22,8 +29,260 @@ fn blank(what: &str) -> String {
     format!("…………………………… ({what})")
 }
 
+/// What the attestation template receives; every string is
+/// Markdown-escaped inline text.
+#[derive(Debug, Serialize)]
+pub struct AttestationView {
+    /// « Je soussignée », « Je soussigné », « Je soussigné(e) ».
+    pub soussigne: &'static str,
+    /// The legal representative, or a labelled blank.
+    pub nom: String,
+    /// Their title, or a labelled blank.
+    pub qualite: String,
+    /// The éditeur.
+    pub editeur: EditeurView,
+    /// Members of the groupement solidaire.
+    pub groupement: Vec<MembreView>,
+    /// The solution.
+    pub solution: SolutionView,
+    /// The dispositif.
+    pub dispositif: DispositifView,
+    /// `Général, PDE`.
+    pub profils: String,
+    /// True when R5 asks for the names to be attested.
+    pub atteste_noms: bool,
+    /// Commercial names.
+    pub noms: Vec<NomView>,
+    /// New components.
+    pub nouveaux: Vec<ComposantView>,
+    /// The root référencement.
+    pub racine: Option<RacineView>,
+    /// Distributors, `Nom (SIRET …), …`.
+    pub distributeurs: String,
+    /// Place of signature, or a labelled blank.
+    pub lieu: String,
+    /// Date of signature in French, or a labelled blank.
+    pub date: String,
+}
+
+/// The éditeur.
+#[derive(Debug, Serialize)]
+pub struct EditeurView {
+    /// Company name.
+    pub raison_sociale: String,
+    /// SIRET, spaced.
+    pub siret: String,
+    /// NIE.
+    pub nie: Option<String>,
+    /// Address of the head office.
+    pub adresse: Option<String>,
+}
+
+/// A member of the groupement.
+#[derive(Debug, Serialize)]
+pub struct MembreView {
+    /// Company name.
+    pub raison_sociale: String,
+    /// SIRET or « — ».
+    pub siret: String,
+    /// Role or « — ».
+    pub role: String,
+}
+
+/// The solution.
+#[derive(Debug, Serialize)]
+pub struct SolutionView {
+    /// Name.
+    pub nom: String,
+    /// Version.
+    pub version: String,
+    /// Main component.
+    pub composant_principal: String,
+}
+
+/// The dispositif.
+#[derive(Debug, Serialize)]
+pub struct DispositifView {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub nom: String,
+}
+
+/// A commercial name.
+#[derive(Debug, Serialize)]
+pub struct NomView {
+    /// Name.
+    pub nom: String,
+    /// NIL.
+    pub nil: String,
+    /// Version technique.
+    pub version: String,
+}
+
+/// A new component.
+#[derive(Debug, Serialize)]
+pub struct ComposantView {
+    /// Name.
+    pub nom: String,
+    /// « Composant additionnel », « Proxy e-santé ».
+    pub kind: String,
+    /// Its éditeur or « — ».
+    pub editeur: String,
+    /// NIL or « — ».
+    pub nil: String,
+    /// Version or « — ».
+    pub version: String,
+    /// The REM chapters it impacts, `;`-separated.
+    pub chapitres: String,
+}
+
+/// The root référencement.
+#[derive(Debug, Serialize)]
+pub struct RacineView {
+    /// NRU.
+    pub nru: String,
+    /// Solution.
+    pub solution: String,
+    /// Version.
+    pub version: String,
+    /// Dispositif.
+    pub dispositif: String,
+}
+
+/// The template's view of `o`.
+pub fn view(o: &Outcome<'_>) -> AttestationView {
+    let c = o.candidature;
+    let e = &c.editeur;
+    let dash = |v: Option<&str>| v.map_or_else(|| "—".to_owned(), md);
+    let (soussigne, nom, qualite) = match &e.representant_legal {
+        Some(p) => {
+            let civilite = p
+                .civilite
+                .as_deref()
+                .map(|x| x.trim_end_matches('.').to_lowercase());
+            let soussigne = match civilite.as_deref() {
+                Some("mme" | "madame" | "mlle") => "Je soussignée",
+                Some("m" | "monsieur") => "Je soussigné",
+                _ => "Je soussigné(e)",
+            };
+            let civ = p
+                .civilite
+                .as_deref()
+                .map(|c| format!("{} ", md(c)))
+                .unwrap_or_default();
+            (
+                soussigne,
+                format!("{civ}{} {}", md(&p.prenom), md(&p.nom)),
+                p.qualite.as_deref().map_or_else(|| blank("qualité"), md),
+            )
+        }
+        None => ("Je soussigné(e)", blank("prénom et nom"), blank("qualité")),
+    };
+    let (lieu, date) = match &c.signature {
+        Some(s) => (
+            s.lieu.as_deref().map_or_else(|| blank("lieu"), md),
+            s.date.map(french::date).unwrap_or_else(|| blank("date")),
+        ),
+        None => (blank("lieu"), blank("date")),
+    };
+    // The names are attested whenever R5 asked because of them (several
+    // names, or a name other than the root's or the solution's).
+    let atteste_noms = c.noms_commerciaux.len() > 1
+        || o.attestation
+            .iter()
+            .any(|r| r.starts_with("le nom commercial"));
+    AttestationView {
+        soussigne,
+        nom,
+        qualite,
+        editeur: EditeurView {
+            raison_sociale: md(&e.raison_sociale),
+            siret: siret(e.siret.as_str()),
+            nie: e.nie.as_deref().map(md),
+            adresse: e.adresse.as_deref().map(md),
+        },
+        groupement: c
+            .groupement
+            .iter()
+            .map(|m| MembreView {
+                raison_sociale: md(&m.raison_sociale),
+                siret: m
+                    .siret
+                    .as_ref()
+                    .map_or_else(|| "—".to_owned(), |s| siret(s.as_str())),
+                role: dash(m.role.as_deref()),
+            })
+            .collect(),
+        solution: SolutionView {
+            nom: md(&c.solution.nom),
+            version: md(&c.solution.version.to_string()),
+            composant_principal: md(&c.solution.composant_principal),
+        },
+        dispositif: DispositifView {
+            code: md(o.dispositif.code.as_str()),
+            nom: md(&o.dispositif.nom),
+        },
+        profils: md(&crate::model::Profile::list(&o.profils)),
+        atteste_noms,
+        noms: c
+            .noms_commerciaux
+            .iter()
+            .map(|n| NomView {
+                nom: md(&n.nom),
+                nil: md(&n.nil),
+                version: md(&n.version.to_string()),
+            })
+            .collect(),
+        nouveaux: c
+            .solution
+            .component_slots()
+            .filter(|slot| slot.composant.nouveau)
+            .map(|slot| {
+                let k = slot.composant;
+                ComposantView {
+                    nom: md(&k.nom),
+                    kind: md(&slot.kind.to_string()),
+                    editeur: dash(k.editeur.as_deref()),
+                    nil: dash(k.nil.as_deref()),
+                    version: dash(k.version.as_deref()),
+                    chapitres: md(&k.chapitres.join(" ; ")),
+                }
+            })
+            .collect(),
+        racine: o.racine.map(|r| RacineView {
+            nru: md(r.nru.as_str()),
+            solution: md(&r.solution),
+            version: md(&r.version.to_string()),
+            dispositif: md(r.dispositif.as_str()),
+        }),
+        distributeurs: c
+            .distributeurs
+            .iter()
+            .map(|d| match &d.siret {
+                Some(s) => format!("{} (SIRET {})", md(&d.raison_sociale), siret(s.as_str())),
+                None => md(&d.raison_sociale),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        lieu,
+        date,
+    }
+}
+
+/// The attestation's Markdown, from `templates/attestation.md.tera`.
+pub fn markdown(templates: &Templates, o: &Outcome<'_>) -> Result<String, String> {
+    templates
+        .render("attestation.md.tera", &view(o))
+        .map_err(|(file, message)| format!("{file} : {message}"))
+}
+
 /// The attestation of a candidature whose outcome requires one.
-pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, PdfError> {
+pub fn attestation(
+    templates: &Templates,
+    o: &Outcome<'_>,
+    date: Option<NaiveDate>,
+) -> Result<Vec<u8>, PdfError> {
     let c = o.candidature;
     let e = &c.editeur;
     let meta = Meta {
@@ -37,232 +296,36 @@ pub fn attestation(o: &Outcome<'_>, date: Option<NaiveDate>) -> Result<Vec<u8>, 
             c.solution.nom, c.solution.version, o.dispositif.code
         ),
     };
+    let text = markdown(templates, o).map_err(PdfError)?;
+    let signer = match &e.representant_legal {
+        Some(p) => format!(
+            "{} {}{}",
+            p.prenom,
+            p.nom,
+            p.qualite
+                .as_deref()
+                .map(|q| format!(", {q}"))
+                .unwrap_or_default()
+        ),
+        None => "le représentant légal".to_owned(),
+    };
+    let mut signature = |doc: &mut Document| {
+        doc.signature_box(
+            &[],
+            &format!("Signature de {signer}"),
+            Some("Cachet de l'entreprise"),
+        );
+    };
+    let creation = c.signature.as_ref().and_then(|s| s.date).or(date);
     // The footer names the solution, not the file's internal id.
-    let mut doc = Document::new(
+    typeset(
+        &text,
         meta,
         format!(
             "Attestation sur l'honneur — {} {} — {}",
             c.solution.nom, c.solution.version, o.dispositif.code
         ),
-    )?;
-    doc.title(
-        "ATTESTATION SUR L'HONNEUR",
-        &format!(
-            "Référencement Ségur du numérique en santé — vague 2 — dispositif {} ({})",
-            o.dispositif.code, o.dispositif.nom
-        ),
-    );
-
-    let (soussigne, nom, qualite) = match &e.representant_legal {
-        Some(p) => {
-            let feminine = p.civilite.as_deref().is_some_and(|x| {
-                let x = x.trim_end_matches('.').to_lowercase();
-                x == "mme" || x == "madame" || x == "mlle"
-            });
-            let masculine = p.civilite.as_deref().is_some_and(|x| {
-                let x = x.trim_end_matches('.').to_lowercase();
-                x == "m" || x == "monsieur"
-            });
-            let word = if feminine {
-                "Je soussignée"
-            } else if masculine {
-                "Je soussigné"
-            } else {
-                "Je soussigné(e)"
-            };
-            let civ = p
-                .civilite
-                .clone()
-                .map(|c| format!("{c} "))
-                .unwrap_or_default();
-            (
-                word,
-                format!("{civ}{} {}", p.prenom, p.nom),
-                p.qualite.clone().unwrap_or_else(|| blank("qualité")),
-            )
-        }
-        None => ("Je soussigné(e)", blank("prénom et nom"), blank("qualité")),
-    };
-    let mut identity = vec![
-        Span::plain(format!("{soussigne}, ")),
-        Span::bold(nom.clone()),
-        Span::plain(format!(", agissant en qualité de {qualite} de la société ")),
-        Span::bold(e.raison_sociale.clone()),
-        Span::plain(format!(", SIRET {}", siret(e.siret.as_str()))),
-    ];
-    if let Some(nie) = &e.nie {
-        identity.push(Span::plain(format!(", NIE {nie}")));
-    }
-    match &e.adresse {
-        Some(a) => identity.push(Span::plain(format!(", dont le siège est situé {a},"))),
-        None => identity.push(Span::plain(",")),
-    }
-    doc.paragraph(&identity, 10.5);
-    if !c.groupement.is_empty() {
-        doc.paragraph(
-            &[Span::plain(
-                "agissant en qualité de chef de file (mandataire) du groupement solidaire formé avec :",
-            )],
-            10.5,
-        );
-        let rows: Vec<Vec<String>> = c
-            .groupement
-            .iter()
-            .map(|m| {
-                vec![
-                    m.raison_sociale.clone(),
-                    m.siret
-                        .as_ref()
-                        .map_or_else(|| "—".to_owned(), |s| siret(s.as_str())),
-                    m.role.clone().unwrap_or_else(|| "—".to_owned()),
-                ]
-            })
-            .collect();
-        doc.table(&[0.4, 0.25, 0.35], &["Membre", "SIRET", "Rôle"], &rows);
-    }
-
-    let profils = crate::model::Profile::list(&o.profils);
-    doc.paragraph(
-        &[
-            Span::plain("éditeur de la solution logicielle "),
-            Span::bold(format!("«\u{a0}{}\u{a0}»", c.solution.nom)),
-            Span::plain(format!(
-                ", version {}, dont le composant principal est ",
-                c.solution.version
-            )),
-            Span::bold(format!("«\u{a0}{}\u{a0}»", c.solution.composant_principal)),
-            Span::plain(format!(
-                ", candidate au référencement sur le dispositif {} pour les profils {profils},",
-                o.dispositif.code
-            )),
-        ],
-        10.5,
-    );
-
-    doc.heading("atteste sur l'honneur :", 11.0, 2);
-    // The names are attested whenever R5 asked because of them (several
-    // names, or a name other than the root's or the solution's).
-    if c.noms_commerciaux.len() > 1
-        || o.attestation
-            .iter()
-            .any(|r| r.starts_with("le nom commercial"))
-    {
-        let names = if c.noms_commerciaux.len() > 1 {
-            "que les noms commerciaux ci-dessous désignent une seule et même Solution logicielle, dont le composant principal est identique :"
-        } else {
-            "que le nom commercial ci-dessous désigne cette Solution logicielle :"
-        };
-        doc.bullet(&[Span::plain(names)], 10.5);
-        let rows: Vec<Vec<String>> = c
-            .noms_commerciaux
-            .iter()
-            .map(|n| vec![n.nom.clone(), n.nil.clone(), n.version.to_string()])
-            .collect();
-        doc.table(
-            &[0.5, 0.25, 0.25],
-            &["Nom commercial", "NIL", "Version technique"],
-            &rows,
-        );
-    }
-    let new: Vec<_> = c
-        .solution
-        .component_slots()
-        .map(|slot| (slot.kind, slot.composant))
-        .filter(|(_, k)| k.nouveau)
-        .collect();
-    if !new.is_empty() {
-        let root = match o.racine {
-            Some(r) => format!(
-                ", distincts de ceux de la solution racine {} ({}, version {})",
-                r.nru, r.solution, r.version
-            ),
-            None => String::new(),
-        };
-        doc.bullet(
-            &[Span::plain(format!(
-                "que la Solution logicielle comporte les nouveaux composants suivants{root}, et que les preuves des chapitres du référentiel qu'ils impactent seront déposées :"
-            ))],
-            10.5,
-        );
-        let rows: Vec<Vec<String>> = new
-            .iter()
-            .map(|(kind, k)| {
-                vec![
-                    format!("{} ({kind})", k.nom),
-                    k.editeur.clone().unwrap_or_else(|| "—".to_owned()),
-                    k.nil.clone().unwrap_or_else(|| "—".to_owned()),
-                    k.version.clone().unwrap_or_else(|| "—".to_owned()),
-                    k.chapitres.join(" ; "),
-                ]
-            })
-            .collect();
-        doc.table(
-            &[0.24, 0.2, 0.13, 0.1, 0.33],
-            &[
-                "Composant",
-                "Éditeur",
-                "NIL",
-                "Version",
-                "Chapitres du REM impactés",
-            ],
-            &rows,
-        );
-    }
-    if let Some(r) = o.racine {
-        doc.bullet(
-            &[
-                Span::plain("que la présente candidature s'appuie, au titre de l'équivalence des preuves, sur la solution racine référencée sous le numéro "),
-                Span::bold(r.nru.to_string()),
-                Span::plain(format!(
-                    " ({}, version {}, dispositif {}), dont la version est antérieure ou égale à la version candidate (compatibilité ascendante).",
-                    r.solution, r.version, r.dispositif
-                )),
-            ],
-            10.5,
-        );
-    }
-    if !c.distributeurs.is_empty() {
-        let names: Vec<String> = c
-            .distributeurs
-            .iter()
-            .map(|d| match &d.siret {
-                Some(s) => format!("{} (SIRET {})", d.raison_sociale, siret(s.as_str())),
-                None => d.raison_sociale.clone(),
-            })
-            .collect();
-        doc.bullet(
-            &[Span::plain(format!(
-                "que la Solution logicielle est distribuée, sur mandat de l'Éditeur, par : {} ; ces distributeurs ne sont pas parties à la démarche de référencement, conduite par l'Éditeur ;",
-                names.join(", ")
-            ))],
-            10.5,
-        );
-    }
-    doc.bullet(
-        &[Span::plain(
-            "que les informations ci-dessus sont exactes et complètes.",
-        )],
-        10.5,
-    );
-
-    let (lieu, when) = match &c.signature {
-        Some(s) => (
-            s.lieu.clone().unwrap_or_else(|| blank("lieu")),
-            s.date.map(french::date).unwrap_or_else(|| blank("date")),
-        ),
-        None => (blank("lieu"), blank("date")),
-    };
-    doc.space(6.0);
-    doc.signature_box(
-        &[
-            format!("Fait à {lieu}, le {when}."),
-            format!("{nom}, {qualite}"),
-        ],
-        &format!("Signature de {nom}, {qualite}"),
-        Some("Cachet de l'entreprise"),
-    );
-    doc.note("Le fait d'établir une attestation faisant état de faits matériellement inexacts est puni d'un an d'emprisonnement et de 15\u{a0}000\u{a0}€ d'amende (article 441-7 du Code pénal).");
-    doc.note("Document établi à partir de la candidature au référencement, à signer par le représentant légal de la société avant son dépôt.");
-    let creation = c.signature.as_ref().and_then(|s| s.date).or(date);
-    doc.finish(creation)
+        creation,
+        &mut signature,
+    )
 }

@@ -12,9 +12,25 @@ use super::Templates;
 use crate::rules::Outcome;
 
 /// Escapes what Markdown would read as markup in a value from the data.
+/// A value is always inline text: its line breaks become spaces (a
+/// multi-line value would otherwise add a heading, a rule, a list or a
+/// code block to a legal draft), and what would start a block at the
+/// beginning of a line (`-`, `+`, `=`, `1.`) is escaped.
 pub fn md(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let text: String = text
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    let text = text.trim_start();
+    let mut out = String::with_capacity(text.len() + 8);
+    if text.starts_with(['-', '+', '=']) {
+        out.push('\\');
+    }
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    for (i, c) in text.chars().enumerate() {
+        if i == digits && digits > 0 && matches!(c, '.' | ')') {
+            out.push('\\');
+        }
         if matches!(
             c,
             '\\' | '*' | '_' | '|' | '[' | ']' | '<' | '>' | '`' | '#' | '~'
@@ -312,13 +328,55 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
         author: c.editeur.raison_sociale.clone(),
         subject: format!("Référencement Ségur vague 2 — candidature {}", c.id),
     };
-    let mut doc = Document::new(
+    let representant = c
+        .editeur
+        .representant_legal
+        .as_ref()
+        .map(|p| format!("{} {}", p.prenom, p.nom))
+        .unwrap_or_else(|| "le représentant légal".to_owned());
+    let raison_sociale = c.editeur.raison_sociale.clone();
+    // Article 9: signed electronically, by the éditeur then the ANS: an
+    // empty signature field for each, for their signing tools.
+    let mut signatures = |doc: &mut Document| {
+        doc.signature_box(
+            &[format!("Pour l'Éditeur, {raison_sociale} : {representant}")],
+            &format!("Signature pour l'Éditeur ({representant})"),
+            None,
+        );
+        doc.signature_box(
+            &["Pour l'ANS : la Direction générale".to_owned()],
+            "Signature pour l'Agence du Numérique en Santé",
+            None,
+        );
+    };
+    typeset(
+        markdown,
         meta,
         format!(
-            "PROJET de convention — {} — ne vaut pas convention signée",
-            c.id
+            "PROJET de convention — {} {} — ne vaut pas convention signée",
+            c.solution.nom, c.solution.version
         ),
-    )?;
+        Some(date),
+        &mut signatures,
+    )
+}
+
+/// Where a Markdown document puts its signature fields: a paragraph of
+/// this text alone (else they go at the end).
+pub const SIGNATURE_MARK: &str = "[[signature]]";
+
+/// The PDF of a Markdown document: headings, paragraphs with bold, lists,
+/// tables; `signatures` draws the signature fields where the text has
+/// [`SIGNATURE_MARK`], or after the text.
+pub fn typeset(
+    markdown: &str,
+    meta: Meta,
+    footer: String,
+    creation: Option<NaiveDate>,
+    signatures: &mut dyn FnMut(&mut Document),
+) -> Result<Vec<u8>, PdfError> {
+    let mut doc = Document::new(meta, footer)?;
+    let mut signed = false;
     let mut spans: Vec<Span> = Vec::new();
     let mut bold = 0usize;
     let mut heading: Option<u8> = None;
@@ -329,7 +387,9 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
     let flush = |doc: &mut Document,
                  spans: &mut Vec<Span>,
                  heading: Option<u8>,
-                 list: &mut Vec<Option<u64>>| {
+                 list: &mut Vec<Option<u64>>,
+                 signed: &mut bool,
+                 signatures: &mut dyn FnMut(&mut Document)| {
         if spans.is_empty() {
             return;
         }
@@ -350,6 +410,15 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
                 }
                 None => doc.bullet(spans, 10.0),
             }
+        } else if spans
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<String>()
+            .trim()
+            == SIGNATURE_MARK
+        {
+            signatures(doc);
+            *signed = true;
         } else {
             doc.paragraph(spans, 10.0);
         }
@@ -360,14 +429,35 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
         match event {
             Event::Start(Tag::Heading { level, .. }) => heading = Some(level as u8),
             Event::End(TagEnd::Heading(_)) => {
-                flush(&mut doc, &mut spans, heading, &mut list_counters);
+                flush(
+                    &mut doc,
+                    &mut spans,
+                    heading,
+                    &mut list_counters,
+                    &mut signed,
+                    signatures,
+                );
                 heading = None;
             }
             Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
-                flush(&mut doc, &mut spans, heading, &mut list_counters);
+                flush(
+                    &mut doc,
+                    &mut spans,
+                    heading,
+                    &mut list_counters,
+                    &mut signed,
+                    signatures,
+                );
             }
             Event::Start(Tag::List(first)) => {
-                flush(&mut doc, &mut spans, heading, &mut list_counters);
+                flush(
+                    &mut doc,
+                    &mut spans,
+                    heading,
+                    &mut list_counters,
+                    &mut signed,
+                    signatures,
+                );
                 list_counters.push(first);
             }
             Event::End(TagEnd::List(_)) => {
@@ -376,7 +466,14 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
             Event::Start(Tag::Strong) => bold += 1,
             Event::End(TagEnd::Strong) => bold = bold.saturating_sub(1),
             Event::Start(Tag::Table(_)) => {
-                flush(&mut doc, &mut spans, heading, &mut list_counters);
+                flush(
+                    &mut doc,
+                    &mut spans,
+                    heading,
+                    &mut list_counters,
+                    &mut signed,
+                    signatures,
+                );
                 table = Some((Vec::new(), Vec::new(), Vec::new()));
             }
             Event::End(TagEnd::TableCell) => {
@@ -396,8 +493,33 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
             }
             Event::End(TagEnd::Table) => {
                 if let Some((head, rows, _)) = table.take() {
+                    // Columns as wide as their longest text, within 8 to
+                    // 40 characters and never narrower than their longest
+                    // word (a NIL, « Version »), sharing the text width.
                     let n = head.len().max(1);
-                    let widths = vec![1.0 / n as f32; n];
+                    let chars: Vec<f32> = (0..n)
+                        .map(|i| {
+                            let cells = || {
+                                std::iter::once(&head)
+                                    .chain(rows.iter())
+                                    .filter_map(move |r| r.get(i))
+                            };
+                            let longest = cells()
+                                .map(|t| t.chars().count())
+                                .max()
+                                .unwrap_or(0)
+                                .clamp(8, 40);
+                            let word = cells()
+                                .flat_map(|t| t.split_whitespace())
+                                .map(|w| w.chars().count() + 3)
+                                .max()
+                                .unwrap_or(0)
+                                .min(40);
+                            longest.max(word) as f32
+                        })
+                        .collect();
+                    let total: f32 = chars.iter().sum();
+                    let widths: Vec<f32> = chars.iter().map(|c| c / total).collect();
                     let header: Vec<&str> = head.iter().map(String::as_str).collect();
                     doc.table(&widths, &header, &rows);
                 }
@@ -424,27 +546,16 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
             _ => {}
         }
     }
-    flush(&mut doc, &mut spans, heading, &mut list_counters);
-    // Article 9: signed electronically, by the éditeur then the ANS: an
-    // empty signature field for each, for their signing tools.
-    let representant = c
-        .editeur
-        .representant_legal
-        .as_ref()
-        .map(|p| format!("{} {}", p.prenom, p.nom))
-        .unwrap_or_else(|| "le représentant légal".to_owned());
-    doc.signature_box(
-        &[format!(
-            "Pour l'Éditeur, {} : {representant}",
-            c.editeur.raison_sociale
-        )],
-        &format!("Signature pour l'Éditeur ({representant})"),
-        None,
+    flush(
+        &mut doc,
+        &mut spans,
+        heading,
+        &mut list_counters,
+        &mut signed,
+        signatures,
     );
-    doc.signature_box(
-        &["Pour l'ANS : la Direction générale".to_owned()],
-        "Signature pour l'Agence du Numérique en Santé",
-        None,
-    );
-    doc.finish(Some(date))
+    if !signed {
+        signatures(&mut doc);
+    }
+    doc.finish(creation)
 }

@@ -61,6 +61,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/candidature.html"),
     ),
     (
+        "attestation.md.tera",
+        include_str!("../../templates/attestation.md.tera"),
+    ),
+    (
         "convention.html",
         include_str!("../../templates/convention.html"),
     ),

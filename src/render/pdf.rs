@@ -894,7 +894,36 @@ impl Document {
         let size = 9.0;
         let pad = 4.0;
         let total = Self::text_width();
-        let cols: Vec<f32> = widths.iter().map(|w| w * total).collect();
+        let mut cols: Vec<f32> = widths.iter().map(|w| w * total).collect();
+        // No column narrower than its longest word (a NIL, « Version »):
+        // what it lacks is taken from the columns with room to spare.
+        let need: Vec<f32> = (0..cols.len())
+            .map(|i| {
+                let word = |text: &str, bold: bool| {
+                    text.split_whitespace()
+                        .map(|w| self.face(bold).width(w, size))
+                        .fold(0.0, f32::max)
+                };
+                let head = header.get(i).map_or(0.0, |h| word(h, true));
+                rows.iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|t| word(t, false))
+                    .fold(head, f32::max)
+                    + 2.0 * pad
+                    + 1.0
+            })
+            .collect();
+        let lack: f32 = cols.iter().zip(&need).map(|(c, n)| (n - c).max(0.0)).sum();
+        let spare: f32 = cols.iter().zip(&need).map(|(c, n)| (c - n).max(0.0)).sum();
+        if lack > 0.0 && spare > lack {
+            for (c, n) in cols.iter_mut().zip(&need) {
+                if *c < *n {
+                    *c = *n;
+                } else {
+                    *c -= (*c - n) / spare * lack;
+                }
+            }
+        }
         let layout = |doc: &Document, cells: &[String], bold: bool| -> (Vec<Vec<LineSegs>>, f32) {
             let wrapped: Vec<Vec<LineSegs>> = cells
                 .iter()

@@ -515,8 +515,9 @@ impl Plan<'_> {
             .map_err(document_error)?,
         }]);
         if !o.attestation.is_empty() {
-            let bytes = crate::render::attestation::attestation(o, Some(self.date))
-                .map_err(|e| document_error(format!("attestation : {}", e.0)))?;
+            let bytes =
+                crate::render::attestation::attestation(&self.templates, o, Some(self.date))
+                    .map_err(|e| document_error(format!("attestation : {}", e.0)))?;
             files.push(OutputFile {
                 path: format!("{dir}attestation.pdf"),
                 bytes,

@@ -120,7 +120,7 @@ fn attestation_states_every_value_of_the_candidature() {
         "Alpha DUI L0001 5.3",
         "Alpha Enfance L0002 5.3",
         "Alpha Famille L0003 5.3",
-        "IdentiPlus (Composant Tiers SA L9000 1.0 INS",
+        "IdentiPlus (Composant additionnel) Tiers SA L9000 1.0 INS",
         "Composant Éditeur NIL Version Chapitres du REM impactés",
         "solution racine NRU-V2-DPI-0001 (Alpha DPI, version 3.0)",
         "référencée sous le numéro NRU-V2-DPI-0001 (Alpha DPI, version 3.0, dispositif HOP-DPI)",
@@ -238,11 +238,22 @@ fn documents_are_byte_identical_whatever_was_generated_before() {
         )
         .unwrap()
     };
-    let first = segurdoc::render::attestation::attestation(&outcome("cas3"), Some(date)).unwrap();
-    let _ = segurdoc::render::attestation::attestation(&outcome("cas2"), Some(date)).unwrap();
-    let _ =
-        segurdoc::render::attestation::attestation(&outcome("1a-monlps-psf"), Some(date)).unwrap();
-    let again = segurdoc::render::attestation::attestation(&outcome("cas3"), Some(date)).unwrap();
+    let mut diags = segurdoc::diag::Diagnostics::new();
+    let templates = segurdoc::render::Templates::compile(&[], &mut diags).unwrap();
+    let first =
+        segurdoc::render::attestation::attestation(&templates, &outcome("cas3"), Some(date))
+            .unwrap();
+    let _ = segurdoc::render::attestation::attestation(&templates, &outcome("cas2"), Some(date))
+        .unwrap();
+    let _ = segurdoc::render::attestation::attestation(
+        &templates,
+        &outcome("1a-monlps-psf"),
+        Some(date),
+    )
+    .unwrap();
+    let again =
+        segurdoc::render::attestation::attestation(&templates, &outcome("cas3"), Some(date))
+            .unwrap();
     assert!(first == again, "attestation differs after other documents");
     // And across processes.
     run_binary(
@@ -716,4 +727,89 @@ fn attestation_blanks_are_labelled() {
     let dots = text.matches("……………………………").count();
     let labelled = text.matches("…………………………… (").count();
     assert_eq!(dots, labelled, "{text}");
+}
+
+/// The ANS's own wording: a project's `templates/attestation.md.tera`
+/// replaces the built-in text; the signature field goes where it says.
+#[test]
+fn the_attestation_text_is_a_template_a_project_overrides() {
+    let project = project_with(None);
+    std::fs::create_dir_all(project.path().join("templates")).unwrap();
+    std::fs::write(
+        project.path().join("templates/attestation.md.tera"),
+        "# ATTESTATION (MODÈLE ANS)\n\nTexte officiel signé par {{ nom }} pour {{ solution.nom }}.\n\n[[signature]]\n\nFin du modèle.\n",
+    )
+    .unwrap();
+    let pdf = project.path().join("cas3.pdf");
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["attestation", "cas3", "-o", pdf.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let text = squash(&pdftotext(&pdf));
+    assert!(text.contains("ATTESTATION (MODÈLE ANS)"), "{text}");
+    assert!(
+        text.contains("Texte officiel signé par Mme Claire Martin pour Alpha DUI."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Cachet de l'entreprise Signature Fin du modèle."),
+        "{text}"
+    );
+    assert!(!text.contains("atteste sur l'honneur"), "{text}");
+    assert_eq!(acceptability_problems(&pdf), Vec::<String>::new());
+}
+
+/// A value is inline text: a multi-line company name cannot add a heading,
+/// a rule, a list or a code block to the legal drafts.
+#[test]
+fn a_multi_line_value_adds_no_structure_to_the_drafts() {
+    let text = std::fs::read_to_string(fixture().join("data/candidatures/cas3.yaml")).unwrap();
+    let hostile = "raison_sociale: \"Alpha\\n\\nArticle 99 — Clause ajoutée\\n==========\\n\\n- puce\\n\\n    code\\n\\n1. liste\"";
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("raison_sociale:"))
+        .unwrap();
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let text = text.replacen(line, &format!("{indent}{hostile}"), 1);
+    let project = project_with(Some(("cas3", &text)));
+    let md = project.path().join("convention.md");
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["convention", "cas3", "-o", md.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let markdown = std::fs::read_to_string(&md).unwrap();
+    let html = segurdoc::render::markdown::document_html(&markdown);
+    assert!(html.contains("Article 99 — Clause ajoutée"), "{html}");
+    for tag in [
+        "<h1>Article 99",
+        "<h2>Article 99",
+        "<pre>",
+        "<li>puce",
+        "<li>liste",
+    ] {
+        assert!(!html.contains(tag), "{tag} in {html}");
+    }
+    assert!(
+        !markdown.lines().any(|l| l.starts_with("==========")),
+        "{markdown}"
+    );
+    let pdf = project.path().join("attestation.pdf");
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["attestation", "cas3", "-o", pdf.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let tree = String::from_utf8_lossy(
+        &Command::new(tool("pdfinfo"))
+            .arg("-struct-text")
+            .arg(&pdf)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    assert!(!tree.contains("H1 (block)\n    \"Article 99"), "{tree}");
+    assert_eq!(tree.matches("H1 (block)").count(), 1, "{tree}");
 }
