@@ -242,7 +242,7 @@ pub fn view(o: &Outcome<'_>) -> AttestationView {
                 let k = slot.composant;
                 ComposantView {
                     nom: md(&k.nom),
-                    kind: md(&slot.kind.to_string()),
+                    kind: md(slot.kind),
                     editeur: dash(k.editeur.as_deref()),
                     nil: dash(k.nil.as_deref()),
                     version: dash(k.version.as_deref()),
