@@ -96,19 +96,22 @@ pub enum Command {
     Attestation {
         /// Fichier YAML de la candidature, ou son identifiant.
         candidature: String,
-        /// Fichier PDF à écrire (- : la sortie standard).
-        #[arg(short, long, value_name = "FICHIER.pdf")]
-        output: PathBuf,
-    },
-    /// Génère le projet de convention de référencement (PDF, HTML ou Markdown).
-    Convention {
-        /// Fichier YAML de la candidature, ou son identifiant.
-        candidature: String,
-        /// Fichier à écrire (.pdf, .html ou .md ; - : la sortie standard, avec --format).
+        /// Fichier à écrire (.pdf ou .docx ; - : la sortie standard, en PDF sauf --format docx).
         #[arg(short, long, value_name = "FICHIER")]
         output: PathBuf,
         /// Format, quand le nom du fichier ne le dit pas (-o -) ; sinon il doit être celui de l'extension.
-        #[arg(long, value_name = "FORMAT", value_parser = ["pdf", "html", "md"])]
+        #[arg(long, value_name = "FORMAT", value_parser = ["pdf", "docx"])]
+        format: Option<String>,
+    },
+    /// Génère le projet de convention de référencement (PDF, Word, HTML ou Markdown).
+    Convention {
+        /// Fichier YAML de la candidature, ou son identifiant.
+        candidature: String,
+        /// Fichier à écrire (.pdf, .docx, .html ou .md ; - : la sortie standard, avec --format).
+        #[arg(short, long, value_name = "FICHIER")]
+        output: PathBuf,
+        /// Format, quand le nom du fichier ne le dit pas (-o -) ; sinon il doit être celui de l'extension.
+        #[arg(long, value_name = "FORMAT", value_parser = ["pdf", "docx", "html", "md"])]
         format: Option<String>,
     },
     /// Compare deux publications d'un REM (fichiers ou CODE@VERSION).
@@ -312,8 +315,8 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("build", "segurdoc build\n  segurdoc build --public\n  segurdoc build --output /srv/www/referencement --candidatures ../prive"),
     ("check", "segurdoc check\n  segurdoc check --project ../mon-projet"),
     ("preuves", "segurdoc preuves cas3-ms-pde\n  segurdoc preuves data/candidatures/cas3-ms-pde.yaml --format csv > preuves.csv\n  segurdoc preuves cas3-ms-pde --format json --date 2027-06-01"),
-    ("attestation", "segurdoc attestation cas3-ms-pde -o attestation.pdf"),
-    ("convention", "segurdoc convention cas3-ms-pde -o convention.pdf\n  segurdoc convention cas3-ms-pde -o convention.md"),
+    ("attestation", "segurdoc attestation cas3-ms-pde -o attestation.pdf\n  segurdoc attestation cas3-ms-pde -o attestation.docx"),
+    ("convention", "segurdoc convention cas3-ms-pde -o convention.pdf\n  segurdoc convention cas3-ms-pde -o convention.docx\n  segurdoc convention cas3-ms-pde -o convention.md"),
     ("diff", "segurdoc diff MS-DUI@2.0 MS-DUI@2.1\n  segurdoc diff ancienne.csv nouvelle.csv --format html > evolutions.html"),
     ("export", "segurdoc export REM-publie.xlsx --layout long -o rem-longue.csv --encodage windows-1252\n  segurdoc export MS-DUI@2.1 --layout publiee -o MS-DUI-2.1.xlsx"),
     ("serve", "segurdoc serve\n  segurdoc serve --port 8080"),
@@ -552,7 +555,8 @@ fn run(args: &Args) -> u8 {
         Command::Attestation {
             candidature,
             output,
-        } => attestation(args, candidature, output),
+            format,
+        } => attestation(args, candidature, output, format.as_deref()),
         Command::Convention {
             candidature,
             output,
@@ -1013,10 +1017,20 @@ fn with_outcome(
     }
 }
 
-fn attestation(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
-    if let Err(code) = output_format(output, None, &["pdf"]) {
-        return code;
-    }
+fn attestation(args: &Args, arg: &str, output: &std::path::Path, format: Option<&str>) -> u8 {
+    let ext = match output_format(
+        output,
+        Some(format.unwrap_or(if output == std::path::Path::new("-") {
+            "pdf"
+        } else {
+            ""
+        }))
+        .filter(|f| !f.is_empty()),
+        &["pdf", "docx"],
+    ) {
+        Ok(ext) => ext,
+        Err(code) => return code,
+    };
     with_outcome(args, arg, now(), |project, o| {
         if o.attestation.is_empty() {
             eprintln!(
@@ -1032,10 +1046,15 @@ fn attestation(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
             eprint!("{}", report(&diags));
             return exit::INVALID;
         };
-        match crate::render::attestation::attestation(&templates, o, None) {
+        let bytes = if ext == "docx" {
+            crate::render::attestation::docx(&templates, o, None)
+        } else {
+            crate::render::attestation::attestation(&templates, o, None).map_err(|e| e.0)
+        };
+        match bytes {
             Ok(bytes) => write_output(output, &bytes),
-            Err(err) => {
-                eprintln!("error: {}", err.0);
+            Err(message) => {
+                eprintln!("error: {message}");
                 exit::USAGE
             }
         }
@@ -1043,7 +1062,7 @@ fn attestation(args: &Args, arg: &str, output: &std::path::Path) -> u8 {
 }
 
 fn convention(args: &Args, arg: &str, output: &std::path::Path, format: Option<&str>) -> u8 {
-    let ext = match output_format(output, format, &["pdf", "html", "md"]) {
+    let ext = match output_format(output, format, &["pdf", "docx", "html", "md"]) {
         Ok(ext) => ext,
         Err(code) => return code,
     };
@@ -1067,6 +1086,7 @@ fn convention(args: &Args, arg: &str, output: &std::path::Path, format: Option<&
             "html" => {
                 crate::render::convention::html(&templates, &markdown, o).map(String::into_bytes)
             }
+            "docx" => crate::render::convention::docx(&markdown, o, date),
             _ => crate::render::convention::pdf(&markdown, o, date).map_err(|e| e.0),
         };
         match bytes {

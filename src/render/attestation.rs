@@ -329,3 +329,31 @@ pub fn attestation(
         &mut signature,
     )
 }
+
+/// The attestation as a Word document: the same text as the PDF.
+pub fn docx(
+    templates: &Templates,
+    o: &Outcome<'_>,
+    date: Option<NaiveDate>,
+) -> Result<Vec<u8>, String> {
+    let c = o.candidature;
+    let text = markdown(templates, o)?;
+    let created = c
+        .signature
+        .as_ref()
+        .and_then(|s| s.date)
+        .or(date)
+        .map(|d| format!("{}T12:00:00Z", d.format("%Y-%m-%d")))
+        .unwrap_or_else(|| "2000-01-01T00:00:00Z".to_owned());
+    super::docx::docx(
+        &text,
+        &super::docx::Frame {
+            footer: &format!(
+                "Attestation sur l'honneur — {} {} — {}",
+                c.solution.nom, c.solution.version, o.dispositif.code
+            ),
+            boxes: &["Cachet de l'entreprise", "Signature"],
+            created: &created,
+        },
+    )
+}

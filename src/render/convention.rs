@@ -315,7 +315,7 @@ pub fn html(templates: &Templates, markdown: &str, o: &Outcome<'_>) -> Result<St
 }
 
 /// A Markdown table being read: header, body rows, the row in progress.
-type TableAcc = (Vec<String>, Vec<Vec<String>>, Vec<String>);
+pub(crate) type TableAcc = (Vec<String>, Vec<Vec<String>>, Vec<String>);
 
 /// The PDF of a Markdown draft: headings, paragraphs with bold, lists, tables.
 pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, PdfError> {
@@ -558,4 +558,20 @@ pub fn typeset(
         signatures(&mut doc);
     }
     doc.finish(creation)
+}
+
+/// The convention draft as a Word document: the same text as the PDF.
+pub fn docx(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, String> {
+    let c = o.candidature;
+    super::docx::docx(
+        markdown,
+        &super::docx::Frame {
+            footer: &format!(
+                "PROJET de convention — {} {} — ne vaut pas convention signée",
+                c.solution.nom, c.solution.version
+            ),
+            boxes: &["Signature pour l'Éditeur", "Signature pour l'ANS"],
+            created: &format!("{}T12:00:00Z", date.format("%Y-%m-%d")),
+        },
+    )
 }

@@ -6,6 +6,7 @@ pub mod checklist_xlsx;
 pub mod convention;
 pub mod csv;
 pub mod diff;
+pub mod docx;
 pub mod french;
 pub mod markdown;
 pub mod pdf;

@@ -522,6 +522,11 @@ impl Plan<'_> {
                 path: format!("{dir}attestation.pdf"),
                 bytes,
             });
+            files.push(OutputFile {
+                path: format!("{dir}attestation.docx"),
+                bytes: crate::render::attestation::docx(&self.templates, o, Some(self.date))
+                    .map_err(document_error)?,
+            });
         }
         let markdown = crate::render::convention::markdown(&self.templates, o, self.date)
             .map_err(document_error)?;
@@ -536,6 +541,11 @@ impl Plan<'_> {
         files.push(OutputFile {
             path: format!("{dir}convention.pdf"),
             bytes: pdf,
+        });
+        files.push(OutputFile {
+            path: format!("{dir}convention.docx"),
+            bytes: crate::render::convention::docx(&markdown, o, self.date)
+                .map_err(document_error)?,
         });
         Ok(files)
     }

@@ -106,7 +106,7 @@ fn usage_errors_are_french_and_exit_2() {
     let (code, _, stderr) = segurdoc(&["attestation", "x"], &[]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("argument obligatoire manquant : --output <FICHIER.pdf>"),
+        stderr.contains("argument obligatoire manquant : --output <FICHIER>"),
         "{stderr}"
     );
     let (code, _, stderr) = segurdoc(&["buidl"], &[]);
@@ -158,8 +158,9 @@ fn files_go_to_standard_output_with_dash_and_extensions_must_match() {
     let (code, out, stderr) = run(&["convention", "cas3-ms-pde", "-o", "-"]);
     assert_eq!((code, out.len()), (2, 0));
     assert!(
-        stderr
-            .contains("-o - (sortie standard) : précisez le format avec --format (pdf, html, md)"),
+        stderr.contains(
+            "-o - (sortie standard) : précisez le format avec --format (pdf, docx, html, md)"
+        ),
         "{stderr}"
     );
     let dir = tempfile::tempdir().unwrap();
@@ -181,7 +182,7 @@ fn files_go_to_standard_output_with_dash_and_extensions_must_match() {
     let (code, _, stderr) = run(&["attestation", "cas3-ms-pde", "-o", text.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("attestation.txt : extension .pdf attendue"),
+        stderr.contains("attestation.txt : extension .pdf, .docx attendue"),
         "{stderr}"
     );
     assert!(

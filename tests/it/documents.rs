@@ -304,9 +304,76 @@ fn convention_draft_in_three_formats() {
     assert_inside_page(&pdf);
     let (code, _, stderr) = run_binary(
         project.path(),
-        &["convention", "cas3", "-o", "convention.docx"],
+        &["convention", "cas3", "-o", "convention.odt"],
     );
     assert_eq!(code, 2, "{stderr}");
+}
+
+/// pandoc's plain-text reading of a Word document.
+fn pandoc(docx: &Path) -> String {
+    let out = Command::new("pandoc")
+        .args(["-t", "plain", "--wrap=none"])
+        .arg(docx)
+        .output()
+        .expect("pandoc is missing: install Debian's pandoc (apt-get install pandoc)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Both documents as Word files, read back by a tool that is not ours
+/// (pandoc): the same content as the PDF, in Word's lists and tables.
+#[test]
+fn documents_as_word_files_read_back() {
+    let project = project_with(None);
+    let att = project.path().join("attestation.docx");
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["attestation", "cas3", "-o", att.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let text = pandoc(&att);
+    for expected in [
+        "Je soussignée, Mme Claire Martin, agissant en qualité de Présidente de la société Alpha Santé SAS",
+        "-   que les noms commerciaux ci-dessous désignent une seule et même Solution logicielle",
+        "Alpha Enfance",
+        "L0002",
+        "IdentiPlus (Composant additionnel)",
+        "L9000",
+        "Cachet de l'entreprise",
+        "article 441-7 du Code pénal",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    let conv = project.path().join("convention.docx");
+    let (code, _, stderr) = run_binary(
+        project.path(),
+        &["convention", "cas3", "-o", conv.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let text = pandoc(&conv);
+    for expected in [
+        "Article 9 — Signature électronique",
+        "1.  L'Éditeur s'engage à documenter",
+        "2.  Si la modification",
+        "Signature pour l'Éditeur",
+        "Signature pour l'ANS",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    assert!(!text.contains("• 1."), "{text}");
+    // Word's own styles: headings are « heading 2 », lists are numbered.
+    let xml = Command::new("unzip")
+        .args(["-p"])
+        .arg(&conv)
+        .arg("word/styles.xml")
+        .output()
+        .unwrap();
+    let styles = String::from_utf8_lossy(&xml.stdout);
+    assert!(styles.contains("w:styleId=\"Heading2\""), "{styles}");
 }
 
 #[test]
