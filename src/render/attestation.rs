@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use serde::Serialize;
 
-use super::convention::{md, typeset};
+use super::convention::{md, typeset, EditeurView, SolutionView};
 use super::french;
 use super::pdf::{Document, Meta, PdfError};
 use super::Templates;
@@ -65,19 +65,6 @@ pub struct AttestationView {
     pub date: String,
 }
 
-/// The éditeur.
-#[derive(Debug, Serialize)]
-pub struct EditeurView {
-    /// Company name.
-    pub raison_sociale: String,
-    /// SIRET, spaced.
-    pub siret: String,
-    /// NIE.
-    pub nie: Option<String>,
-    /// Address of the head office.
-    pub adresse: Option<String>,
-}
-
 /// A member of the groupement.
 #[derive(Debug, Serialize)]
 pub struct MembreView {
@@ -87,17 +74,6 @@ pub struct MembreView {
     pub siret: String,
     /// Role or « — ».
     pub role: String,
-}
-
-/// The solution.
-#[derive(Debug, Serialize)]
-pub struct SolutionView {
-    /// Name.
-    pub nom: String,
-    /// Version.
-    pub version: String,
-    /// Main component.
-    pub composant_principal: String,
 }
 
 /// The dispositif.
@@ -196,12 +172,7 @@ pub fn view(o: &Outcome<'_>) -> AttestationView {
         soussigne,
         nom,
         qualite,
-        editeur: EditeurView {
-            raison_sociale: md(&e.raison_sociale),
-            siret: siret(e.siret.as_str()),
-            nie: e.nie.as_deref().map(md),
-            adresse: e.adresse.as_deref().map(md),
-        },
+        editeur: EditeurView::of(e),
         groupement: c
             .groupement
             .iter()
@@ -214,11 +185,7 @@ pub fn view(o: &Outcome<'_>) -> AttestationView {
                 role: dash(m.role.as_deref()),
             })
             .collect(),
-        solution: SolutionView {
-            nom: md(&c.solution.nom),
-            version: md(&c.solution.version.to_string()),
-            composant_principal: md(&c.solution.composant_principal),
-        },
+        solution: SolutionView::of(&c.solution),
         dispositif: DispositifView {
             code: md(o.dispositif.code.as_str()),
             nom: md(&o.dispositif.nom),

@@ -3,11 +3,12 @@
 //! `templates/convention.html`) and PDF (the Markdown typeset directly).
 
 use chrono::NaiveDate;
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+pub use super::blocks::SIGNATURE_MARK;
+use super::blocks::{blocks, Block};
 use super::french;
-use super::pdf::{Document, Meta, PdfError, Span};
+use super::pdf::{Document, Meta, PdfError};
 use super::Templates;
 use crate::rules::Outcome;
 
@@ -139,6 +140,29 @@ pub struct SolutionView {
     pub composant_principal: String,
 }
 
+impl EditeurView {
+    /// The éditeur's values, Markdown-escaped.
+    pub fn of(e: &crate::model::Editeur) -> Self {
+        EditeurView {
+            raison_sociale: md(&e.raison_sociale),
+            siret: super::attestation::siret(e.siret.as_str()),
+            nie: e.nie.as_deref().map(md),
+            adresse: e.adresse.as_deref().map(md),
+        }
+    }
+}
+
+impl SolutionView {
+    /// The solution's values, Markdown-escaped.
+    pub fn of(s: &crate::model::Solution) -> Self {
+        SolutionView {
+            nom: md(&s.nom),
+            version: md(s.version.as_str()),
+            composant_principal: md(&s.composant_principal),
+        }
+    }
+}
+
 /// A component.
 #[derive(Debug, Serialize)]
 pub struct ComposantView {
@@ -196,12 +220,7 @@ pub fn view(o: &Outcome<'_>, date: NaiveDate) -> ConventionView {
             version_dsr: d.version_dsr.as_ref().map(|v| md(v.as_str())),
         },
         rem_version: md(o.rem.version.as_str()),
-        editeur: EditeurView {
-            raison_sociale: md(&c.editeur.raison_sociale),
-            siret: super::attestation::siret(c.editeur.siret.as_str()),
-            nie: c.editeur.nie.as_deref().map(md),
-            adresse: c.editeur.adresse.as_deref().map(md),
-        },
+        editeur: EditeurView::of(&c.editeur),
         representant: c.editeur.representant_legal.as_ref().map(|p| {
             let civ = p
                 .civilite
@@ -215,11 +234,7 @@ pub fn view(o: &Outcome<'_>, date: NaiveDate) -> ConventionView {
                 .unwrap_or_default();
             format!("{civ}{} {}{q}", md(&p.prenom), md(&p.nom))
         }),
-        solution: SolutionView {
-            nom: md(&c.solution.nom),
-            version: md(c.solution.version.as_str()),
-            composant_principal: md(&c.solution.composant_principal),
-        },
+        solution: SolutionView::of(&c.solution),
         proxy: c.solution.proxy_esante.as_ref().map(|p| {
             let by = p
                 .editeur
@@ -314,9 +329,6 @@ pub fn html(templates: &Templates, markdown: &str, o: &Outcome<'_>) -> Result<St
         .map_err(|(file, message)| format!("{file} : {message}"))
 }
 
-/// A Markdown table being read: header, body rows, the row in progress.
-pub(crate) type TableAcc = (Vec<String>, Vec<Vec<String>>, Vec<String>);
-
 /// The PDF of a Markdown draft: headings, paragraphs with bold, lists, tables.
 pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, PdfError> {
     let c = o.candidature;
@@ -361,10 +373,6 @@ pub fn pdf(markdown: &str, o: &Outcome<'_>, date: NaiveDate) -> Result<Vec<u8>, 
     )
 }
 
-/// Where a Markdown document puts its signature fields: a paragraph of
-/// this text alone (else they go at the end).
-pub const SIGNATURE_MARK: &str = "[[signature]]";
-
 /// The PDF of a Markdown document: headings, paragraphs with bold, lists,
 /// tables; `signatures` draws the signature fields where the text has
 /// [`SIGNATURE_MARK`], or after the text.
@@ -377,187 +385,66 @@ pub fn typeset(
 ) -> Result<Vec<u8>, PdfError> {
     let mut doc = Document::new(meta, footer)?;
     let mut signed = false;
-    let mut spans: Vec<Span> = Vec::new();
-    let mut bold = 0usize;
-    let mut heading: Option<u8> = None;
-    let mut list_counters: Vec<Option<u64>> = Vec::new();
-    // (header, body rows, row being read)
-    let mut table: Option<TableAcc> = None;
-    let mut cell = String::new();
-    let flush = |doc: &mut Document,
-                 spans: &mut Vec<Span>,
-                 heading: Option<u8>,
-                 list: &mut Vec<Option<u64>>,
-                 signed: &mut bool,
-                 signatures: &mut dyn FnMut(&mut Document)| {
-        if spans.is_empty() {
-            return;
-        }
-        if let Some(level) = heading {
-            let text: String = spans.iter().map(|s| s.text.as_str()).collect();
-            if level == 1 {
-                doc.title(&text, "");
-            } else {
+    for block in blocks(markdown) {
+        match block {
+            Block::Heading(1, text) => doc.title(&text, ""),
+            Block::Heading(level, text) => {
                 doc.heading(&text, if level == 2 { 12.5 } else { 11.0 }, level.min(3));
             }
-        } else if let Some(counter) = list.last_mut() {
             // A numbered item is labelled by its number alone (it was
             // « • 1. »).
-            match counter {
-                Some(n) => {
-                    doc.item(&format!("{n}."), spans, 10.0);
-                    *n += 1;
-                }
-                None => doc.bullet(spans, 10.0),
+            Block::Item {
+                number: Some(n),
+                spans,
+                ..
+            } => doc.item(&format!("{n}."), &spans, 10.0),
+            Block::Item { spans, .. } => doc.bullet(&spans, 10.0),
+            Block::Paragraph(spans) => doc.paragraph(&spans, 10.0),
+            Block::Table(head, rows) => {
+                let header: Vec<&str> = head.iter().map(String::as_str).collect();
+                doc.table(&column_widths(&head, &rows), &header, &rows);
             }
-        } else if spans
-            .iter()
-            .map(|s| s.text.as_str())
-            .collect::<String>()
-            .trim()
-            == SIGNATURE_MARK
-        {
-            signatures(doc);
-            *signed = true;
-        } else {
-            doc.paragraph(spans, 10.0);
-        }
-        spans.clear();
-    };
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    for event in Parser::new_ext(markdown, options) {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some(level as u8),
-            Event::End(TagEnd::Heading(_)) => {
-                flush(
-                    &mut doc,
-                    &mut spans,
-                    heading,
-                    &mut list_counters,
-                    &mut signed,
-                    signatures,
-                );
-                heading = None;
+            Block::Rule => doc.space(8.0),
+            Block::Signature => {
+                signatures(&mut doc);
+                signed = true;
             }
-            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
-                flush(
-                    &mut doc,
-                    &mut spans,
-                    heading,
-                    &mut list_counters,
-                    &mut signed,
-                    signatures,
-                );
-            }
-            Event::Start(Tag::List(first)) => {
-                flush(
-                    &mut doc,
-                    &mut spans,
-                    heading,
-                    &mut list_counters,
-                    &mut signed,
-                    signatures,
-                );
-                list_counters.push(first);
-            }
-            Event::End(TagEnd::List(_)) => {
-                list_counters.pop();
-            }
-            Event::Start(Tag::Strong) => bold += 1,
-            Event::End(TagEnd::Strong) => bold = bold.saturating_sub(1),
-            Event::Start(Tag::Table(_)) => {
-                flush(
-                    &mut doc,
-                    &mut spans,
-                    heading,
-                    &mut list_counters,
-                    &mut signed,
-                    signatures,
-                );
-                table = Some((Vec::new(), Vec::new(), Vec::new()));
-            }
-            Event::End(TagEnd::TableCell) => {
-                if let Some((_, _, row)) = table.as_mut() {
-                    row.push(std::mem::take(&mut cell).trim().to_owned());
-                }
-            }
-            Event::End(TagEnd::TableHead) => {
-                if let Some((head, _, row)) = table.as_mut() {
-                    *head = std::mem::take(row);
-                }
-            }
-            Event::End(TagEnd::TableRow) => {
-                if let Some((_, rows, row)) = table.as_mut() {
-                    rows.push(std::mem::take(row));
-                }
-            }
-            Event::End(TagEnd::Table) => {
-                if let Some((head, rows, _)) = table.take() {
-                    // Columns as wide as their longest text, within 8 to
-                    // 40 characters and never narrower than their longest
-                    // word (a NIL, « Version »), sharing the text width.
-                    let n = head.len().max(1);
-                    let chars: Vec<f32> = (0..n)
-                        .map(|i| {
-                            let cells = || {
-                                std::iter::once(&head)
-                                    .chain(rows.iter())
-                                    .filter_map(move |r| r.get(i))
-                            };
-                            let longest = cells()
-                                .map(|t| t.chars().count())
-                                .max()
-                                .unwrap_or(0)
-                                .clamp(8, 40);
-                            let word = cells()
-                                .flat_map(|t| t.split_whitespace())
-                                .map(|w| w.chars().count() + 3)
-                                .max()
-                                .unwrap_or(0)
-                                .min(40);
-                            longest.max(word) as f32
-                        })
-                        .collect();
-                    let total: f32 = chars.iter().sum();
-                    let widths: Vec<f32> = chars.iter().map(|c| c / total).collect();
-                    let header: Vec<&str> = head.iter().map(String::as_str).collect();
-                    doc.table(&widths, &header, &rows);
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if table.is_some() {
-                    cell.push_str(&t);
-                } else {
-                    spans.push(Span {
-                        text: t.to_string(),
-                        bold: bold > 0 || heading.is_some(),
-                    });
-                }
-            }
-            Event::SoftBreak => {
-                if table.is_some() {
-                    cell.push(' ');
-                } else {
-                    spans.push(Span::plain(" "));
-                }
-            }
-            Event::HardBreak => spans.push(Span::plain("\n")),
-            Event::Rule => doc.space(8.0),
-            _ => {}
         }
     }
-    flush(
-        &mut doc,
-        &mut spans,
-        heading,
-        &mut list_counters,
-        &mut signed,
-        signatures,
-    );
     if !signed {
         signatures(&mut doc);
     }
     doc.finish(creation)
+}
+
+/// Columns as wide as their longest text, within 8 to 40 characters and
+/// never narrower than their longest word (a NIL, « Version »), as
+/// fractions of the text width.
+fn column_widths(head: &[String], rows: &[Vec<String>]) -> Vec<f32> {
+    let n = head.len().max(1);
+    let chars: Vec<f32> = (0..n)
+        .map(|i| {
+            let cells = || {
+                std::iter::once(head)
+                    .chain(rows.iter().map(Vec::as_slice))
+                    .filter_map(move |r| r.get(i))
+            };
+            let longest = cells()
+                .map(|t| t.chars().count())
+                .max()
+                .unwrap_or(0)
+                .clamp(8, 40);
+            let word = cells()
+                .flat_map(|t| t.split_whitespace())
+                .map(|w| w.chars().count() + 3)
+                .max()
+                .unwrap_or(0)
+                .min(40);
+            longest.max(word) as f32
+        })
+        .collect();
+    let total: f32 = chars.iter().sum();
+    chars.iter().map(|c| c / total).collect()
 }
 
 /// The convention draft as a Word document: the same text as the PDF.

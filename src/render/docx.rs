@@ -6,15 +6,14 @@
 //! document. The signature paragraph becomes a row of empty framed cells
 //! (the stamp, the signatures) to sign in Word or after printing.
 
+use super::blocks::{blocks, Block};
+use super::pdf::Span;
 use docx_rs::{
     AbstractNumbering, AlignmentType, BorderType, Docx, Footer, HeightRule, IndentLevel, Level,
     LevelJc, LevelOverride, LevelText, NumberFormat, Numbering, NumberingId, Paragraph, Run,
     RunFonts, Shading, SpecialIndentType, Start, Style, StyleType, Table, TableBorder,
     TableBorderPosition, TableBorders, TableCell, TableRow, WidthType,
 };
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-
-use super::convention::SIGNATURE_MARK;
 
 /// The bullet list's numbering (docx-rs writes its own numbering 1);
 /// numbered lists get their own, after `DECIMAL`.
@@ -29,7 +28,8 @@ pub struct Frame<'a> {
     /// Footer of every page.
     pub footer: &'a str,
     /// The cells of the signature row (« Cachet de l'entreprise »,
-    /// « Signature »…), where the text has [`SIGNATURE_MARK`] or at the end.
+    /// « Signature »…), where the text has
+    /// [`SIGNATURE_MARK`](super::blocks::SIGNATURE_MARK) or at the end.
     pub boxes: &'a [&'a str],
     /// Creation date (`2026-09-30`), so that the same inputs give the same
     /// bytes.
@@ -45,9 +45,9 @@ fn run(text: &str, bold: bool) -> Run {
     }
 }
 
-fn paragraph(spans: &[(String, bool)]) -> Paragraph {
+fn paragraph(spans: &[Span]) -> Paragraph {
     let mut p = Paragraph::new();
-    for (text, bold) in spans {
+    for Span { text, bold } in spans {
         // A hard line break inside a paragraph.
         for (i, line) in text.split('\n').enumerate() {
             if i > 0 {
@@ -83,7 +83,10 @@ fn table(head: &[String], rows: &[Vec<String>]) -> Table {
     let cell = |text: &str, bold: bool| {
         let c = TableCell::new()
             .width(width, WidthType::Dxa)
-            .add_paragraph(paragraph(&[(text.to_owned(), bold)]));
+            .add_paragraph(paragraph(&[Span {
+                text: text.to_owned(),
+                bold,
+            }]));
         if bold {
             c.shading(Shading::new().fill("DDE6F2"))
         } else {
@@ -205,128 +208,58 @@ pub fn docx(markdown: &str, frame: &Frame<'_>) -> Result<Vec<u8>, String> {
     // same inputs must give the same bytes (the first paragraph is the
     // title).
 
-    let mut spans: Vec<(String, bool)> = Vec::new();
-    let mut bold = 0usize;
-    let mut heading: Option<u8> = None;
-    // The numbering of each open list: bullets, or a numbered list's own.
-    let mut lists: Vec<usize> = Vec::new();
-    let mut next_numbering = DECIMAL + 1;
-    let mut table_acc: Option<super::convention::TableAcc> = None;
-    let mut cell = String::new();
     let mut signed = false;
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let flush = |doc: Docx,
-                 spans: &mut Vec<(String, bool)>,
-                 heading: Option<u8>,
-                 lists: &[usize],
-                 signed: &mut bool|
-     -> Docx {
-        if spans.is_empty() {
-            return doc;
-        }
-        let text: String = spans.iter().map(|(t, _)| t.as_str()).collect();
-        let doc = if let Some(level) = heading {
-            let style = match level {
-                1 => "Title",
-                2 => "Heading2",
-                _ => "Heading3",
-            };
-            doc.add_paragraph(
+    // Each numbered list counts from its own start: its own numbering.
+    let mut numbered: Vec<(usize, usize)> = Vec::new();
+    for block in blocks(markdown) {
+        doc = match block {
+            Block::Heading(level, text) => doc.add_paragraph(
                 Paragraph::new()
                     .add_run(Run::new().add_text(text.trim()))
-                    .style(style),
-            )
-        } else if let Some(numbering) = lists.last() {
-            doc.add_paragraph(
-                paragraph(spans)
-                    .style("ListBullet")
-                    .numbering(NumberingId::new(*numbering), IndentLevel::new(0)),
-            )
-        } else if text.trim() == SIGNATURE_MARK {
-            *signed = true;
-            doc.add_table(signature_row(frame.boxes))
-        } else {
-            doc.add_paragraph(paragraph(spans))
+                    .style(match level {
+                        1 => "Title",
+                        2 => "Heading2",
+                        _ => "Heading3",
+                    }),
+            ),
+            Block::Item {
+                list,
+                start,
+                number,
+                spans,
+            } => {
+                let numbering = match number {
+                    None => BULLETS,
+                    Some(_) => match numbered.iter().find(|(l, _)| *l == list) {
+                        Some((_, id)) => *id,
+                        None => {
+                            let id = DECIMAL + 1 + numbered.len();
+                            numbered.push((list, id));
+                            doc = doc.add_numbering(Numbering::new(id, DECIMAL).add_override(
+                                LevelOverride::new(0).start(start.unwrap_or(1) as usize),
+                            ));
+                            id
+                        }
+                    },
+                };
+                doc.add_paragraph(
+                    paragraph(&spans)
+                        .style("ListBullet")
+                        .numbering(NumberingId::new(numbering), IndentLevel::new(0)),
+                )
+            }
+            Block::Paragraph(spans) => doc.add_paragraph(paragraph(&spans)),
+            // Word joins two tables that touch: a paragraph after each.
+            Block::Table(head, rows) => doc
+                .add_table(table(&head, &rows))
+                .add_paragraph(Paragraph::new()),
+            Block::Rule => doc.add_paragraph(Paragraph::new()),
+            Block::Signature => {
+                signed = true;
+                doc.add_table(signature_row(frame.boxes))
+            }
         };
-        spans.clear();
-        doc
-    };
-    for event in Parser::new_ext(markdown, options) {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some(level as u8),
-            Event::End(TagEnd::Heading(_)) => {
-                doc = flush(doc, &mut spans, heading, &lists, &mut signed);
-                heading = None;
-            }
-            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
-                doc = flush(doc, &mut spans, heading, &lists, &mut signed);
-            }
-            Event::Start(Tag::List(first)) => {
-                doc = flush(doc, &mut spans, heading, &lists, &mut signed);
-                match first {
-                    None => lists.push(BULLETS),
-                    Some(start) => {
-                        // Each numbered list counts from its own start.
-                        let id = next_numbering;
-                        next_numbering += 1;
-                        doc = doc.add_numbering(
-                            Numbering::new(id, DECIMAL)
-                                .add_override(LevelOverride::new(0).start(start as usize)),
-                        );
-                        lists.push(id);
-                    }
-                }
-            }
-            Event::End(TagEnd::List(_)) => {
-                lists.pop();
-            }
-            Event::Start(Tag::Strong) => bold += 1,
-            Event::End(TagEnd::Strong) => bold = bold.saturating_sub(1),
-            Event::Start(Tag::Table(_)) => {
-                doc = flush(doc, &mut spans, heading, &lists, &mut signed);
-                table_acc = Some((Vec::new(), Vec::new(), Vec::new()));
-            }
-            Event::End(TagEnd::TableCell) => {
-                if let Some((_, _, row)) = table_acc.as_mut() {
-                    row.push(std::mem::take(&mut cell).trim().to_owned());
-                }
-            }
-            Event::End(TagEnd::TableHead) => {
-                if let Some((head, _, row)) = table_acc.as_mut() {
-                    *head = std::mem::take(row);
-                }
-            }
-            Event::End(TagEnd::TableRow) => {
-                if let Some((_, rows, row)) = table_acc.as_mut() {
-                    rows.push(std::mem::take(row));
-                }
-            }
-            Event::End(TagEnd::Table) => {
-                if let Some((head, rows, _)) = table_acc.take() {
-                    doc = doc.add_table(table(&head, &rows));
-                    // Word joins two tables that touch: a paragraph between.
-                    doc = doc.add_paragraph(Paragraph::new());
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if table_acc.is_some() {
-                    cell.push_str(&t);
-                } else {
-                    spans.push((t.to_string(), bold > 0));
-                }
-            }
-            Event::SoftBreak => {
-                if table_acc.is_some() {
-                    cell.push(' ');
-                } else {
-                    spans.push((" ".to_owned(), false));
-                }
-            }
-            Event::HardBreak => spans.push(("\n".to_owned(), false)),
-            _ => {}
-        }
     }
-    doc = flush(doc, &mut spans, heading, &lists, &mut signed);
     if !signed {
         doc = doc.add_table(signature_row(frame.boxes));
     }

@@ -2,6 +2,7 @@
 //! system; [`crate::site`] decides what is written where.
 
 pub mod attestation;
+pub mod blocks;
 pub mod checklist_xlsx;
 pub mod convention;
 pub mod csv;

@@ -268,7 +268,7 @@ static FACES: LazyLock<Option<Faces>> = LazyLock::new(|| {
 });
 
 /// A run of text in one style.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Span {
     /// The text.
     pub text: String,
