@@ -894,6 +894,40 @@ fn resolve(args: &Args, arg: &str) -> Result<Resolved, u8> {
     })
 }
 
+/// The format of a command that writes one of `formats` (each with its
+/// extension, the first the default): `--format`, else the extension of
+/// `-o`, else the first; with `-o FILE`, its extension must be the
+/// format's (any of theirs when `--format` is not given).
+fn chosen_format<F: Copy + PartialEq>(
+    format: Option<F>,
+    output: Option<&std::path::Path>,
+    formats: &[(F, &str)],
+) -> Result<F, u8> {
+    let by_extension = output
+        .and_then(|p| p.extension())
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let chosen = format.unwrap_or_else(|| {
+        formats
+            .iter()
+            .find(|(_, ext)| Some(*ext) == by_extension.as_deref())
+            .map_or(formats[0].0, |(f, _)| *f)
+    });
+    if let Some(path) = output {
+        let ext = formats
+            .iter()
+            .find(|(f, _)| *f == chosen)
+            .map_or("", |(_, e)| *e);
+        let all: Vec<&str> = formats.iter().map(|(_, e)| *e).collect();
+        let allowed = if format.is_some() {
+            std::slice::from_ref(&ext)
+        } else {
+            &all[..]
+        };
+        output_format(path, Some(ext), allowed)?;
+    }
+    Ok(chosen)
+}
+
 /// The format of an output file: its extension, which must be one of
 /// `allowed` and agree with `--format` when given; for `-` (the standard
 /// output), `--format`, or the only format allowed.
@@ -1367,33 +1401,18 @@ fn impact(
     output: Option<&std::path::Path>,
 ) -> u8 {
     use std::io::IsTerminal;
-    let explicit = format.is_some();
-    let format = format.unwrap_or_else(|| {
-        match output
-            .and_then(|p| p.extension())
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .as_deref()
-        {
-            Some("json") => ImpactFormat::Json,
-            Some("csv") => ImpactFormat::Csv,
-            _ => ImpactFormat::Text,
-        }
-    });
-    let ext = match format {
-        ImpactFormat::Text => "txt",
-        ImpactFormat::Json => "json",
-        ImpactFormat::Csv => "csv",
+    let format = match chosen_format(
+        format,
+        output,
+        &[
+            (ImpactFormat::Text, "txt"),
+            (ImpactFormat::Json, "json"),
+            (ImpactFormat::Csv, "csv"),
+        ],
+    ) {
+        Ok(f) => f,
+        Err(code) => return code,
     };
-    if let Some(path) = output {
-        let allowed = if explicit {
-            std::slice::from_ref(&ext)
-        } else {
-            &["txt", "json", "csv"]
-        };
-        if let Err(code) = output_format(path, Some(ext), allowed) {
-            return code;
-        }
-    }
     let reference = now();
     with_outcome(args, arg, reference, |project, new| {
         let code = new.dispositif.code.to_string();
@@ -1556,39 +1575,21 @@ fn preuves(
     date: Option<&str>,
     output: Option<&std::path::Path>,
 ) -> u8 {
-    // Without --format, the file's extension says it.
-    let explicit = format.is_some();
-    let format = format.unwrap_or_else(|| {
-        match output
-            .and_then(|p| p.extension())
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .as_deref()
-        {
-            Some("json") => Format::Json,
-            Some("csv") => Format::Csv,
-            Some("xlsx") => Format::Xlsx,
-            _ => Format::Text,
-        }
-    });
-    let ext = match format {
-        Format::Text => "txt",
-        Format::Json => "json",
-        Format::Csv => "csv",
-        Format::Xlsx => "xlsx",
+    let format = match chosen_format(
+        format,
+        output,
+        &[
+            (Format::Text, "txt"),
+            (Format::Json, "json"),
+            (Format::Csv, "csv"),
+            (Format::Xlsx, "xlsx"),
+        ],
+    ) {
+        Ok(f) => f,
+        Err(code) => return code,
     };
     let output = match output {
-        Some(path) => match output_format(
-            path,
-            Some(ext),
-            if explicit {
-                std::slice::from_ref(&ext)
-            } else {
-                &["txt", "json", "csv", "xlsx"]
-            },
-        ) {
-            Ok(_) => Some(path),
-            Err(code) => return code,
-        },
+        Some(path) => Some(path),
         None if format == Format::Xlsx => {
             eprintln!("error: --format xlsx : un classeur s'écrit dans un fichier, précisez -o FICHIER.xlsx (ou -o -)");
             return exit::USAGE;
