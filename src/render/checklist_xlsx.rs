@@ -28,13 +28,13 @@ pub fn masked_reason(mask: &Mask, nils: &[&str]) -> String {
 
 /// A cell of text as the reader sees it: markup removed, lines kept, cut
 /// to what a cell holds (with a note that it was cut).
-fn cell(text: &str) -> String {
+fn cell(text: &str) -> std::borrow::Cow<'_, str> {
     let max = super::rem_file::XLSX_CELL_MAX - 40;
     if text.len() <= max || text.chars().count() <= max {
-        return text.to_owned();
+        return std::borrow::Cow::Borrowed(text);
     }
     let cut: String = text.chars().take(max).collect();
-    format!("{cut}… (texte coupé : voir le REM)")
+    std::borrow::Cow::Owned(format!("{cut}… (texte coupé : voir le REM)"))
 }
 
 struct Sheet<'a> {
@@ -88,7 +88,7 @@ impl<'a> Sheet<'a> {
         Ok(())
     }
 
-    fn line(&mut self, cells: &[String]) -> Result<(), XlsxError> {
+    fn line(&mut self, cells: &[&str]) -> Result<(), XlsxError> {
         // Spreadsheets do not all fit a row to its wrapped text on opening
         // (LibreOffice keeps one line, the text overflowing the next row):
         // the height is that of the tallest cell, about width × 1.1
@@ -109,7 +109,7 @@ impl<'a> Sheet<'a> {
         }
         for (c, value) in (0u16..).zip(cells) {
             if !value.is_empty() {
-                self.sheet.write_string(self.row, c, value)?;
+                self.sheet.write_string(self.row, c, *value)?;
             }
         }
         self.row += 1;
@@ -206,19 +206,20 @@ fn build(
             .zip(until.as_deref())
             .map(|(d, until)| format!("jusqu'au {until} : {}", d.content_now()))
             .unwrap_or_default();
+        let scenario = format!("{} — {}", e.row.scenario_id, cell(scenario));
         s.line(&[
-            e.row.chapitre.clone(),
-            e.row.preuve_id.clone(),
-            cell(preuve),
-            e.row.exigence_id.clone(),
-            cell(exigence),
-            format!("{} — {}", e.row.scenario_id, cell(scenario)),
-            e.row.source.as_str().to_owned(),
-            e.nil.unwrap_or("").to_owned(),
-            why,
-            derogation,
-            e.row.nature.map_or("", |n| n.as_str()).to_owned(),
-            "☐".to_owned(),
+            &e.row.chapitre,
+            &e.row.preuve_id,
+            &cell(preuve),
+            &e.row.exigence_id,
+            &cell(exigence),
+            &scenario,
+            e.row.source.as_str(),
+            e.nil.unwrap_or(""),
+            &why,
+            &derogation,
+            e.row.nature.map_or("", |n| n.as_str()),
+            "☐",
         ])?;
     }
     s.filter(columns.len() as u16)?;
@@ -235,12 +236,14 @@ fn build(
     let mut spared: Vec<_> = o.masquees.iter().collect();
     spared.sort_by_key(|m| chapter_rank(&m.row.chapitre));
     for m in spared {
+        let mut made = None;
+        let why = m.mask.explain(&m.nils);
         s.line(&[
-            m.row.chapitre.clone(),
-            m.row.preuve_id.clone(),
-            m.row.exigence_id.clone(),
-            cell(&row_text(texts, m.row, &mut None).visible[2]),
-            m.mask.explain(&m.nils),
+            &m.row.chapitre,
+            &m.row.preuve_id,
+            &m.row.exigence_id,
+            &cell(&row_text(texts, m.row, &mut made).visible[2]),
+            &why,
         ])?;
     }
     s.filter(columns.len() as u16)?;
