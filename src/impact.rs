@@ -350,28 +350,34 @@ pub fn csv(i: &Impact) -> Vec<u8> {
             .delimiter(b';')
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut bytes);
-        let _ = w.write_record(CSV_HEADER);
+        let _ = crate::render::csv::record(&mut w, CSV_HEADER);
         for (kind, list) in [
             ("nouvellement due", &i.nouvellement_dues),
             ("plus due", &i.plus_dues),
             ("autre motif", &i.autre_motif),
         ] {
             for c in list {
-                let _ = w.write_record([
-                    kind,
-                    &c.preuve,
-                    &c.exigence,
-                    &c.chapitre,
-                    &c.avant,
-                    &c.apres,
-                    "",
-                    "",
-                    "",
-                ]);
+                let _ = crate::render::csv::record(
+                    &mut w,
+                    [
+                        kind,
+                        &c.preuve,
+                        &c.exigence,
+                        &c.chapitre,
+                        &c.avant,
+                        &c.apres,
+                        "",
+                        "",
+                        "",
+                    ],
+                );
             }
         }
         for (from, to) in &i.renumerotees {
-            let _ = w.write_record(["renumérotée", to, "", "", from, to, "", "", ""]);
+            let _ = crate::render::csv::record(
+                &mut w,
+                ["renumérotée", to, "", "", from, to, "", "", ""],
+            );
         }
         for r in &i.textes_modifies {
             for c in &r.changes {
@@ -380,17 +386,20 @@ pub fn csv(i: &Impact) -> Vec<u8> {
                         .map(crate::diff::visible_lines)
                         .unwrap_or_default()
                 };
-                let _ = w.write_record([
-                    "texte modifié",
-                    &r.preuve,
-                    &r.exigence,
-                    &r.chapitre,
-                    "à déposer",
-                    "à déposer",
-                    &c.field,
-                    &text(&c.old),
-                    &text(&c.new),
-                ]);
+                let _ = crate::render::csv::record(
+                    &mut w,
+                    [
+                        "texte modifié",
+                        &r.preuve,
+                        &r.exigence,
+                        &r.chapitre,
+                        "à déposer",
+                        "à déposer",
+                        &c.field,
+                        &text(&c.old),
+                        &text(&c.new),
+                    ],
+                );
             }
         }
         let _ = w.flush();

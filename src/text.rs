@@ -349,3 +349,56 @@ mod tests {
         assert_eq!(trim("\u{a0} PA\u{202f}"), "PA");
     }
 }
+
+/// What a spreadsheet reads as the start of a formula (OWASP's CSV
+/// injection list): `=`, `+`, `-`, `@`, a tab, a carriage return.
+fn formula_start(value: &str) -> bool {
+    value.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A cell value as every CSV segurdoc writes it: one a spreadsheet would
+/// run as a formula (`=HYPERLINK(…)` from a vendor's NIL or a REM text)
+/// gets a leading `'`, which spreadsheets show as text; so does one made
+/// of `'`s before such a character, so that reading the file back
+/// ([`restore`]) gives the value exactly.
+pub fn neutral(value: &str) -> std::borrow::Cow<'_, str> {
+    if formula_start(value.trim_start_matches('\'')) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// The value [`neutral`] was given: the `'` it added removed.
+pub fn restore(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if formula_start(rest.trim_start_matches('\'')) => rest,
+        _ => value,
+    }
+}
+
+#[cfg(test)]
+mod neutral_tests {
+    use super::{neutral, restore};
+
+    #[test]
+    fn formulas_are_neutralised_and_read_back_exactly() {
+        for (value, written) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+33 1 23", "'+33 1 23"),
+            ("- une puce", "'- une puce"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tcaché", "'\tcaché"),
+            ("\rretour", "'\rretour"),
+            ("'=déjà", "''=déjà"),
+            ("''-deux", "'''-deux"),
+            ("'apostrophe", "'apostrophe"),
+            ("L0001", "L0001"),
+            ("", ""),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(neutral(value), written, "{value:?}");
+            assert_eq!(restore(&neutral(value)), value, "{value:?}");
+        }
+    }
+}

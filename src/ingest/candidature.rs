@@ -327,7 +327,13 @@ pub fn parse_candidature(
         let name = n.nom.0.clone();
         let nom = c.text(&format!("{path}.nom"), n.nom);
         let nil = match optional(n.nil) {
-            Some(nil) => Some(nil),
+            Some(nil) => match nil_problem(&nil) {
+                None => Some(nil),
+                Some(problem) => {
+                    c.error(&format!("{path}.nil"), problem);
+                    None
+                }
+            },
             None => {
                 c.error(
                     &path,
@@ -523,12 +529,34 @@ fn composant(c: &mut Checker<'_>, path: &str, raw: RawComposant) -> Option<Compo
             format!("composant « {name} » non nouveau : ses « chapitres » sont sans effet (R4 ne s'applique qu'aux composants nouveaux)"),
         );
     }
+    let nil = optional(raw.nil);
+    if let Some(problem) = nil.as_deref().and_then(nil_problem) {
+        c.error(&format!("{path}.nil"), problem);
+    }
     Some(Composant {
         nom: nom?,
         editeur: optional(raw.editeur),
-        nil: optional(raw.nil),
+        nil,
         version: optional(raw.version),
         nouveau: raw.nouveau,
         chapitres,
+    })
+}
+
+/// Why `nil` is not a NIL (the software's number at the CNDA: letters and
+/// digits, with `-`, `_`, `.`, `/` or spaces inside), or `None`. A NIL goes
+/// into checklists, CSVs and workbooks: nothing that a spreadsheet would
+/// run (`=HYPERLINK(…)`), no control character.
+fn nil_problem(nil: &str) -> Option<String> {
+    let ok = nil.chars().count() <= 64
+        && nil.chars().next().is_some_and(char::is_alphanumeric)
+        && nil
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ' '));
+    (!ok).then(|| {
+        format!(
+            "NIL « {} » invalide : lettres et chiffres, avec - _ . / ou des espaces à l'intérieur, 64 caractères au plus",
+            nil.chars().filter(|c| !c.is_control()).take(80).collect::<String>()
+        )
     })
 }

@@ -351,8 +351,9 @@ fn read_csv(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<Ta
                     .map_or((line, column), |&offset| {
                         lines.line_col(content_start(&text, offset))
                     });
+                // What segurdoc's own CSVs neutralised (`'=…`) reads back as it was.
                 Cell {
-                    value: text::trim(value).to_owned(),
+                    value: text::restore(text::trim(value)).to_owned(),
                     line,
                     column,
                 }

@@ -3,6 +3,17 @@
 
 use crate::model::{equivalence::PairRow, DispositifCode, RemRow};
 
+/// Writes one record of `fields`, each neutralised ([`crate::text::neutral`]).
+pub fn record<W: std::io::Write, S: AsRef<str>>(
+    w: &mut csv::Writer<W>,
+    fields: impl IntoIterator<Item = S>,
+) -> csv::Result<()> {
+    for field in fields {
+        w.write_field(crate::text::neutral(field.as_ref()).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
+}
+
 fn writer() -> csv::Writer<Vec<u8>> {
     let mut bytes = Vec::with_capacity(64 * 1024);
     bytes.extend_from_slice("\u{feff}".as_bytes());
@@ -34,12 +45,15 @@ pub fn pair(a: &DispositifCode, b: &DispositifCode, rows: &[PairRow]) -> Vec<u8>
     let _ = w.write_record([a.as_str(), b.as_str(), "Commentaire", "Listes"]);
     for r in rows {
         let lists: Vec<&str> = r.lists.iter().map(String::as_str).collect();
-        let _ = w.write_record([
-            r.a.as_str(),
-            r.b.as_str(),
-            &r.commentaires.join(" | "),
-            &lists.join("|"),
-        ]);
+        let _ = record(
+            &mut w,
+            [
+                r.a.as_str(),
+                r.b.as_str(),
+                &r.commentaires.join(" | "),
+                &lists.join("|"),
+            ],
+        );
     }
     finish(w)
 }

@@ -217,15 +217,21 @@ pub fn csv(d: &RemDiff) -> Vec<u8> {
             .delimiter(b';')
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut bytes);
-        let _ = w.write_record(["Évolution", "ID", "Champ", "Ancien", "Nouveau"]);
+        let _ =
+            crate::render::csv::record(&mut w, ["Évolution", "ID", "Champ", "Ancien", "Nouveau"]);
         for e in &d.added {
-            let _ = w.write_record(["ajoutée", &e.id, "Exigence", "", &e.exigence]);
+            let _ =
+                crate::render::csv::record(&mut w, ["ajoutée", &e.id, "Exigence", "", &e.exigence]);
         }
         for e in &d.removed {
-            let _ = w.write_record(["supprimée", &e.id, "Exigence", &e.exigence, ""]);
+            let _ = crate::render::csv::record(
+                &mut w,
+                ["supprimée", &e.id, "Exigence", &e.exigence, ""],
+            );
         }
         for r in &d.renamed {
-            let _ = w.write_record(["renumérotée", &r.to, "ID", &r.from, &r.to]);
+            let _ =
+                crate::render::csv::record(&mut w, ["renumérotée", &r.to, "ID", &r.from, &r.to]);
         }
         for m in &d.modified {
             for c in &m.changes {
@@ -234,23 +240,29 @@ pub fn csv(d: &RemDiff) -> Vec<u8> {
                 } else {
                     "modifiée"
                 };
-                let _ = w.write_record([
-                    kind,
-                    &m.id,
-                    &c.field,
-                    c.old.as_deref().unwrap_or(""),
-                    c.new.as_deref().unwrap_or(""),
-                ]);
+                let _ = crate::render::csv::record(
+                    &mut w,
+                    [
+                        kind,
+                        &m.id,
+                        &c.field,
+                        c.old.as_deref().unwrap_or(""),
+                        c.new.as_deref().unwrap_or(""),
+                    ],
+                );
             }
         }
         for x in d.statut_publication.iter().flat_map(|s| &s.desaccords) {
-            let _ = w.write_record([
-                "statut en désaccord",
-                &x.id,
-                "Statut publication",
-                x.ans,
-                &x.message,
-            ]);
+            let _ = crate::render::csv::record(
+                &mut w,
+                [
+                    "statut en désaccord",
+                    &x.id,
+                    "Statut publication",
+                    x.ans,
+                    &x.message,
+                ],
+            );
         }
         let _ = w.flush();
     }

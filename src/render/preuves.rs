@@ -395,7 +395,7 @@ fn csv_fields(fields: &[&str]) -> String {
     let mut bytes = Vec::new();
     {
         let mut w = csv_writer(&mut bytes);
-        let _ = w.write_record(fields);
+        let _ = super::csv::record(&mut w, fields);
         let _ = w.flush();
     }
     String::from_utf8(bytes).unwrap_or_default()
@@ -624,7 +624,7 @@ pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
         if let Some(d) = o.echeances.and_then(|x| x.derogation(e.row)) {
             let _ = write!(stamp, "{}", Stamp(d.until));
         }
-        let _ = rest.write_record([e.nil.unwrap_or(""), &motif, "", &stamp]);
+        let _ = super::csv::record(&mut rest, [e.nil.unwrap_or(""), &motif, "", &stamp]);
         let _ = rest.flush();
         ends.push(rest.get_ref().len());
         let why = match explained.iter().position(|(m, _)| **m == e.motif) {
@@ -634,7 +634,7 @@ pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
                 explained.len() - 1
             }
         };
-        let _ = whys.write_record([&explained[why].1]);
+        let _ = super::csv::record(&mut whys, [&explained[why].1]);
         let _ = whys.flush();
         why_ends.push(whys.get_ref().len());
     }
@@ -646,10 +646,10 @@ pub fn csv_with(o: &Outcome<'_>, texts: Option<&RowTexts<'_>>) -> Vec<u8> {
             let _ = write!(common, "{}", Common(&requirement.0, &requirement.1));
         }
         let nils = m.nils.join("|");
-        let _ = rest.write_record([nils.as_str(), &motif, &common, ""]);
+        let _ = super::csv::record(&mut rest, [nils.as_str(), &motif, &common, ""]);
         let _ = rest.flush();
         ends.push(rest.get_ref().len());
-        let _ = whys.write_record([m.mask.explain(&m.nils)]);
+        let _ = super::csv::record(&mut whys, [m.mask.explain(&m.nils)]);
         let _ = whys.flush();
         why_ends.push(whys.get_ref().len());
     }

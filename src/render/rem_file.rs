@@ -212,7 +212,7 @@ pub fn csv(records: &Records, encoding: Encoding) -> Vec<u8> {
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::with_capacity(64 * 1024));
     for record in records {
-        let _ = w.write_record(record);
+        let _ = super::csv::record(&mut w, record);
     }
     // Writing to a Vec cannot fail.
     let text = w

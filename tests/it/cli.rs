@@ -793,3 +793,90 @@ fn an_editeur_path_from_a_skeleton_to_the_impact_of_a_new_release() {
     assert!(text.contains("DUI.ESMS.13.01.01 (DUI.ESMS.13, Accompagnement de la personne) : absente du REM → à déposer (exigée par le REM)"), "{text}");
     assert!(text.contains("DUI.ESMS.99.01.01 (DUI.ESMS.99, Accompagnement de la personne) : à déposer (exigée par le REM) → absente du REM"), "{text}");
 }
+
+/// OWASP CSV injection: a REM text or a chapter a spreadsheet would run
+/// (`=HYPERLINK(…)`, `-…`, `@…`) is written with a leading `'` in every
+/// CSV, and read back exactly; a vendor's NIL of that kind is refused.
+#[test]
+fn csv_cells_never_start_a_formula_and_read_back_exactly() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = tempfile::tempdir().unwrap();
+    for sub in ["data", "content"] {
+        crate::check::copy_tree(&repo.join(sub), &project.path().join(sub));
+    }
+    let rem = project.path().join("data/rem/MS-DUI/2.1.csv");
+    let text = std::fs::read_to_string(&rem).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains(";DUI.INS.01;"))
+        .unwrap()
+        .to_owned();
+    let fields: Vec<&str> = line.split(';').collect();
+    // Every row of the requirement (they must agree).
+    let hostile = text.replace(
+        &format!(";{};", fields[4]),
+        ";\"=HYPERLINK(\"\"http://evil.example\"\",\"\"clic\"\")\";",
+    );
+    assert_ne!(hostile, text);
+    std::fs::write(&rem, hostile).unwrap();
+    let p = project.path().to_str().unwrap();
+    let (code, csv, stderr) = segurdoc(
+        &["--project", p, "preuves", "medi20-ms-ph", "--format", "csv"],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        csv.contains(";'=HYPERLINK(\"\"http://evil.example\"\",\"\"clic\"\");")
+            || csv.contains(";\"'=HYPERLINK("),
+        "{csv}"
+    );
+    for line in csv.lines().skip(1) {
+        for cell in line.split(';') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '@']), "{cell:?} in {line}");
+        }
+    }
+    // The export, read back, is the release itself.
+    let out = project.path().join("export.csv");
+    let (code, _, stderr) = segurdoc(
+        &[
+            "--project",
+            p,
+            "export",
+            "MS-DUI@2.1",
+            "--layout",
+            "long",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("'=HYPERLINK"));
+    let (code, diff, stderr) = segurdoc(
+        &["--project", p, "diff", "MS-DUI@2.1", out.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(code, 0, "{diff}{stderr}");
+    // A NIL that would run in a spreadsheet is refused, at its key.
+    let cand = project.path().join("data/candidatures/medi20-ms-ph.yaml");
+    let yaml = std::fs::read_to_string(&cand).unwrap();
+    let nil = yaml
+        .lines()
+        .find_map(|l| l.split("nil: ").nth(1))
+        .map(|rest| rest.split([',', ' ', '}']).next().unwrap().to_owned())
+        .unwrap();
+    std::fs::write(
+        &cand,
+        yaml.replacen(&format!("nil: {nil}"), "nil: \"=1+1\"", 1),
+    )
+    .unwrap();
+    let (code, _, stderr) = segurdoc(&["--project", p, "check"], &[]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("medi20-ms-ph.yaml:") && stderr.contains("NIL « =1+1 » invalide"),
+        "{stderr}"
+    );
+}

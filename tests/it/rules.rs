@@ -784,34 +784,36 @@ fn direct_json_and_csv_equal_the_serde_and_csv_crate_output() {
             .delimiter(b';')
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut bytes);
-        w.write_record(segurdoc::render::preuves::CSV_HEADER)
-            .unwrap();
+        segurdoc::render::csv::record(&mut w, segurdoc::render::preuves::CSV_HEADER).unwrap();
         for e in &view.a_deposer {
             let motif = e.motif.to_string();
             let d = e
                 .derogatoire_jusqu_au
                 .map(|d| d.to_string())
                 .unwrap_or_default();
-            w.write_record([
-                "à déposer",
-                e.preuve,
-                e.exigence,
-                e.chapitre,
-                e.profil,
-                e.perimetre,
-                e.source,
-                e.nil.unwrap_or(""),
-                &motif,
-                "",
-                &d,
-                e.nature.unwrap_or(""),
-                if e.source_deduite { "oui" } else { "" },
-                &e.texte_exigence,
-                e.scenario,
-                &e.texte_scenario,
-                &e.texte_preuve,
-                &e.explication,
-            ])
+            segurdoc::render::csv::record(
+                &mut w,
+                [
+                    "à déposer",
+                    e.preuve,
+                    e.exigence,
+                    e.chapitre,
+                    e.profil,
+                    e.perimetre,
+                    e.source,
+                    e.nil.unwrap_or(""),
+                    &motif,
+                    "",
+                    &d,
+                    e.nature.unwrap_or(""),
+                    if e.source_deduite { "oui" } else { "" },
+                    &e.texte_exigence,
+                    e.scenario,
+                    &e.texte_scenario,
+                    &e.texte_preuve,
+                    &e.explication,
+                ],
+            )
             .unwrap();
         }
         for m in &view.masquees {
@@ -820,26 +822,29 @@ fn direct_json_and_csv_equal_the_serde_and_csv_crate_output() {
                 .exigence_commune
                 .map(|c| c.to_string())
                 .unwrap_or_default();
-            w.write_record([
-                "masquée",
-                m.preuve,
-                m.exigence,
-                m.chapitre,
-                m.profil,
-                m.perimetre,
-                m.source,
-                &m.nils.join("|"),
-                &motif,
-                &common,
-                "",
-                m.nature.unwrap_or(""),
-                if m.source_deduite { "oui" } else { "" },
-                &m.texte_exigence,
-                m.scenario,
-                &m.texte_scenario,
-                &m.texte_preuve,
-                &m.explication,
-            ])
+            segurdoc::render::csv::record(
+                &mut w,
+                [
+                    "masquée",
+                    m.preuve,
+                    m.exigence,
+                    m.chapitre,
+                    m.profil,
+                    m.perimetre,
+                    m.source,
+                    &m.nils.join("|"),
+                    &motif,
+                    &common,
+                    "",
+                    m.nature.unwrap_or(""),
+                    if m.source_deduite { "oui" } else { "" },
+                    &m.texte_exigence,
+                    m.scenario,
+                    &m.texte_scenario,
+                    &m.texte_preuve,
+                    &m.explication,
+                ],
+            )
             .unwrap();
         }
         w.flush().unwrap();
