@@ -147,9 +147,27 @@ impl fmt::Display for Diagnostic {
         if let Some(location) = &self.location {
             write!(f, "{location}: ")?;
         }
-        write!(f, "{}: {}", self.severity, self.message)?;
+        write!(f, "{}: {}", self.severity, Printable(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = aide : {hint}")?;
+            write!(f, "\n  = aide : {}", Printable(hint))?;
+        }
+        Ok(())
+    }
+}
+
+/// Text from the data as a terminal may print it: control characters
+/// (an escape sequence from a YAML `\x1b`, a bell, a NUL) are shown as
+/// `\u{1b}`, never sent to the terminal.
+struct Printable<'a>(&'a str);
+
+impl fmt::Display for Printable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() && c != '\n' {
+                write!(f, "\\u{{{:x}}}", c as u32)?;
+            } else {
+                write!(f, "{c}")?;
+            }
         }
         Ok(())
     }

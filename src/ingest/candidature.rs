@@ -32,6 +32,18 @@ impl<'de> Deserialize<'de> for Scalar {
                 f.write_str("a string")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                // A YAML escape (`"\x1b[31m"`, `"\u0007"`, `"\0"`) gives
+                // characters no value has: they would reach terminals,
+                // pages and documents.
+                if let Some(c) = v
+                    .chars()
+                    .find(|c| c.is_control() && *c != '\n' && *c != '\t')
+                {
+                    return Err(E::custom(format!(
+                        "caractère de contrôle U+{:04X} interdit dans une valeur (une séquence d'échappement YAML comme \\x1b ou \\u0007 ?)",
+                        c as u32
+                    )));
+                }
                 Ok(Scalar(crate::text::trim(v).to_owned()))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {

@@ -880,3 +880,52 @@ fn csv_cells_never_start_a_formula_and_read_back_exactly() {
         "{stderr}"
     );
 }
+
+/// Control characters from YAML escapes never reach a terminal, a page or a
+/// document: a value holding one is refused at its key, and what the data
+/// puts in a message is printed escaped.
+#[test]
+fn control_characters_are_refused_and_never_printed() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = tempfile::tempdir().unwrap();
+    for sub in ["data", "content"] {
+        crate::check::copy_tree(&repo.join(sub), &project.path().join(sub));
+    }
+    let cand = project.path().join("data/candidatures/medi20-ms-ph.yaml");
+    let yaml = std::fs::read_to_string(&cand).unwrap();
+    let line = yaml
+        .lines()
+        .find(|l| l.trim_start().starts_with("raison_sociale:"))
+        .unwrap();
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let yaml = yaml.replacen(
+        line,
+        &format!("{indent}raison_sociale: \"Medi\\x1b[31m ROUGE\\u0007\""),
+        1,
+    );
+    std::fs::write(&cand, yaml).unwrap();
+    // Another file, whose unknown key holds one (the first structural
+    // error of a file is the one reported).
+    let other = project.path().join("data/candidatures/cas3-ms-pde.yaml");
+    let text = std::fs::read_to_string(&other).unwrap() + "\"cl\\x1b[2Jé\": 1\n";
+    std::fs::write(&other, text).unwrap();
+    let p = project.path().to_str().unwrap();
+    let (code, _, stderr) = segurdoc(&["--project", p, "check"], &[]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("caractère de contrôle U+001B interdit dans une valeur"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("clé inconnue « cl\\u{1b}[2Jé »"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
+    let out = project.path().join("sortie");
+    let (code, _, _) = segurdoc(&["--project", p, "build", "-o", out.to_str().unwrap()], &[]);
+    assert_eq!(code, 1);
+    assert!(!out.exists());
+}
