@@ -490,6 +490,31 @@ fn parse_site(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
             }
         }
     }
+    // The site's public address goes into the sitemap, the feeds, links
+    // and the 404 page: an http(s) address of a host, nothing else.
+    let base_url = raw
+        .base_url
+        .map(|u| u.trim().trim_end_matches('/').to_owned());
+    if let Some(url) = &base_url {
+        let host = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or("");
+        let clean = url.chars().all(|c| {
+            c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\' | '`' | '?' | '#')
+        });
+        if host.is_empty() || !clean {
+            diags.error(
+                at("base_url"),
+                format!(
+                    "base_url « {} » : une adresse http:// ou https:// du site est attendue (https://exemple.fr/referencement), sans espace, guillemet, ? ni #",
+                    url.chars().filter(|c| !c.is_control()).take(120).collect::<String>()
+                ),
+            );
+            ok = false;
+        }
+    }
     let mut footer_links = Vec::new();
     for (i, l) in raw.footer_links.unwrap_or_default().into_iter().enumerate() {
         let url = l.url.trim();
@@ -520,7 +545,7 @@ fn parse_site(file: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
     Some(SiteConfig {
         title: raw.title.unwrap_or(defaults.title),
         description: raw.description,
-        base_url: raw.base_url.map(|u| u.trim_end_matches('/').to_owned()),
+        base_url,
         language,
         public: raw.public.unwrap_or(false),
         publisher: raw

@@ -1071,6 +1071,37 @@ fn accessibility_statement_footer_links_and_a_404_page() {
         stderr.contains("« javascript:alert(1) » : un titre et une adresse http(s)://"),
         "{stderr}"
     );
+    // The public address: an http(s) address of a host, nothing else.
+    for bad in [
+        "javascript:alert(1)",
+        "https://",
+        "https://x.fr/\\\"><script>",
+        "ftp://x.fr",
+    ] {
+        let with_base = if audited.contains("base_url:") {
+            audited
+                .lines()
+                .map(|l| {
+                    if l.starts_with("base_url:") {
+                        format!("base_url: \"{bad}\"")
+                    } else {
+                        l.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            format!("base_url: \"{bad}\"\n{audited}")
+        };
+        std::fs::write(&site, with_base).unwrap();
+        let (code, _, stderr) = run_binary(project.path(), &["build"]);
+        assert_eq!(code, 1, "{bad}: {stderr}");
+        assert!(
+            stderr.contains("site.yaml:")
+                && stderr.contains("une adresse http:// ou https:// du site est attendue"),
+            "{bad}: {stderr}"
+        );
+    }
 }
 
 /// At national size a checklist is split by chapter and the index of
