@@ -145,7 +145,8 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(location) = &self.location {
-            write!(f, "{location}: ")?;
+            // A file name can hold control characters too.
+            write!(f, "{}: ", Printable(&location.to_string()))?;
         }
         write!(f, "{}: {}", self.severity, Printable(&self.message))?;
         if let Some(hint) = &self.hint {

@@ -253,6 +253,16 @@ pub fn load_scoped(root: &Path, scope: &Scope) -> Result<Loaded, LoadError> {
                 .unwrap_or(path)
                 .to_string_lossy()
                 .replace('\\', "/");
+            // A page's name becomes its URL and its sitemap entry: a name the
+            // file system allows but a URL or XML cannot carry is refused.
+            if relative.chars().any(char::is_control) || path.to_str().is_none() {
+                local.error(
+                    Location::file(&shown),
+                    "nom de fichier refusé : il contient un caractère de contrôle ou n'est pas \
+                     de l'UTF-8 valide ; renommez le fichier",
+                );
+                return (None, local);
+            }
             let page = read_file(path, &shown, &mut local)
                 .and_then(|bytes| parse_page(&shown, &relative, &bytes, &mut local));
             (page, local)

@@ -47,7 +47,7 @@ impl LinkResolver for ContentLinks<'_> {
         Some(format!(
             "{}{}{fragment}",
             self.root,
-            content_output(&parts.join("/"))
+            href(&content_output(&parts.join("/")))
         ))
     }
 }
@@ -82,7 +82,7 @@ impl Plan<'_> {
             {
                 ancestors.push(Link {
                     title: p.title.clone(),
-                    url: p.output.clone(),
+                    url: p.href.clone(),
                 });
             }
             dir = content_dir(dir.trim_end_matches('/')).to_owned();
@@ -101,7 +101,7 @@ impl Plan<'_> {
                 .into_iter()
                 .map(|p| PageLink {
                     title: p.title.clone(),
-                    url: format!("{root}{}", p.output),
+                    url: format!("{root}{}", p.href),
                     description: p.page.front.description.clone(),
                 })
                 .collect()

@@ -106,7 +106,7 @@ impl Plan<'_> {
                 .into_iter()
                 .map(|p| PageLink {
                     title: p.title.clone(),
-                    url: p.output.clone(),
+                    url: p.href.clone(),
                     description: p.page.front.description.clone(),
                 })
                 .collect(),

@@ -21,6 +21,7 @@ pub mod write;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -253,6 +254,23 @@ fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
+/// Bytes kept as they are in a URL path segment: RFC 3986 unreserved.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// An output path (`a b/c:d/index.html`) as a relative URL: each segment
+/// percent-encoded (`a%20b/c%3Ad/index.html`), so that no page name can become
+/// a scheme (`javascript:`), a query, a fragment or markup.
+fn href(path: &str) -> String {
+    path.split('/')
+        .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// `a/b.md` → `a/b/index.html`; `a/_index.md` → `a/index.html`.
 fn content_output(path: &str) -> String {
     if let Some(dir) = path.strip_suffix("_index.md") {
@@ -324,7 +342,10 @@ impl Guide<'_> {
 /// What a page of `content/` becomes.
 struct PageEntry<'a> {
     page: &'a ContentPage,
+    /// The output path, where a file is written.
     output: String,
+    /// The same path as a URL: [`href`] of `output`.
+    href: String,
     title: String,
 }
 
@@ -356,6 +377,7 @@ struct Plan<'a> {
     page_index: HashMap<&'a str, usize>,
     prose: HashMap<String, &'a ContentPage>,
     home_intro: Option<&'a ContentPage>,
+    /// (title, URL from the root — a page's [`href`] —, output prefix marking it current)
     nav: Vec<(String, String, String)>,
     build_date: String,
     date_iso: String,
@@ -638,6 +660,7 @@ impl<'a> Plan<'a> {
                 .unwrap_or_else(|| title_from_path(&page.path));
             pages.push(PageEntry {
                 page,
+                href: href(&output),
                 output,
                 title,
             });
@@ -710,7 +733,7 @@ impl<'a> Plan<'a> {
         top.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
         for p in top {
             let prefix = p.output.trim_end_matches("index.html").to_owned();
-            nav.push((p.title.clone(), p.output.clone(), prefix));
+            nav.push((p.title.clone(), p.href.clone(), prefix));
         }
         Some(Plan {
             project,
@@ -844,7 +867,7 @@ impl<'a> Plan<'a> {
                 .map(|(t, url, prefix)| NavItem {
                     title: t.clone(),
                     url: self.link(path, url),
-                    current: url == path
+                    current: *url == href(path)
                         || (!prefix.is_empty() && path.starts_with(prefix.as_str())),
                 })
                 .collect(),

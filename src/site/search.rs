@@ -289,7 +289,7 @@ impl Plan<'_> {
         for p in &self.pages {
             general.push(SearchEntry {
                 t: p.title.clone(),
-                u: p.output.clone(),
+                u: p.href.clone(),
                 k: "page",
                 d: None,
                 x: p.page
@@ -383,7 +383,7 @@ impl Plan<'_> {
             .iter()
             .map(|p| Link {
                 title: p.title.clone(),
-                url: format!("{root}{}", p.output),
+                url: format!("{root}{}", p.href),
             })
             .collect();
         let view = SearchPageView {

@@ -27,7 +27,7 @@ impl Plan<'_> {
             xml.push_str(&format!(
                 "  <url><loc>{}/{}</loc><lastmod>{lastmod}</lastmod></url>\n",
                 xml_escape(base),
-                xml_escape(loc)
+                xml_escape(&href(loc))
             ));
         }
         xml.push_str("</urlset>\n");

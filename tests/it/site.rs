@@ -134,7 +134,11 @@ fn assert_links_resolve_from(out: &Path, from: impl Fn(&str) -> bool) -> usize {
                                 broken.push(format!("{path}: {link} leaves the site"));
                             }
                         }
-                        s => parts.push(s.to_owned()),
+                        s => parts.push(
+                            percent_encoding::percent_decode_str(s)
+                                .decode_utf8_lossy()
+                                .into_owned(),
+                        ),
                     }
                 }
                 parts.join("/")
@@ -538,6 +542,66 @@ fn nothing_hostile_in_the_data_reaches_a_page() {
     );
     let search = String::from_utf8(files["search-index.json"].clone()).unwrap();
     assert!(search.contains("DUI.X.01.01.01"));
+}
+
+#[test]
+fn a_page_name_becomes_a_percent_encoded_link_never_a_scheme() {
+    let project = sample();
+    let content = project.path().join("content");
+    for name in ["javascript:alert(document.domain).md", "a b#c?d&<e>.md"] {
+        std::fs::write(content.join(name), "---\ntitle: Piège\n---\nTexte.\n").unwrap();
+    }
+    std::fs::write(
+        content.join("lien.md"),
+        "---\ntitle: Lien\n---\n[là](javascript:alert(document.domain).md)\n",
+    )
+    .unwrap();
+    let out = build(project.path());
+    let files = read_tree(&out);
+    assert!(files.contains_key("javascript:alert(document.domain)/index.html"));
+    let mut seen = 0;
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for raw in attributes(&html, "href") {
+            let link = unescape(raw);
+            if link.contains("javascript") {
+                seen += 1;
+                assert!(
+                    link.contains("javascript%3Aalert%28document.domain%29/"),
+                    "{path}: {link}"
+                );
+            }
+            // A scheme is letters then `:` before any `/`: only ours.
+            if let Some((scheme, _)) = link.split_once(':') {
+                if !scheme.contains('/') && !scheme.contains('#') {
+                    assert!(
+                        ["http", "https", "mailto", "data"].contains(&scheme),
+                        "{path}: {link}"
+                    );
+                }
+            }
+        }
+    }
+    // The home page, the nav of every page, the search page and the Markdown link.
+    assert!(seen > 3, "{seen} links to the page");
+    assert_links_resolve(&out);
+    let search = unescape(&String::from_utf8_lossy(&files["recherche/index.html"]));
+    assert!(
+        search.contains("a%20b%23c%3Fd%26%3Ce%3E/index.html"),
+        "search page"
+    );
+    let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]).into_owned();
+    assert!(sitemap.contains("/javascript%3Aalert%28document.domain%29/</loc>"));
+    assert!(sitemap.contains("/a%20b%23c%3Fd%26%3Ce%3E/</loc>"));
+
+    // A control character in a name: refused, located, printed escaped.
+    std::fs::write(content.join("bip\u{7}.md"), "Texte.\n").unwrap();
+    let Err(BuildError::Invalid(d)) = build_project(project.path(), &out, Some(EPOCH)) else {
+        panic!("a name with a control character was accepted");
+    };
+    let shown = d.render();
+    assert!(shown.contains("nom de fichier refusé"), "{shown}");
+    assert!(!shown.contains('\u{7}'), "{shown}");
 }
 
 #[test]
