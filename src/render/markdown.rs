@@ -18,10 +18,29 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     for heading in ["h2", "h3", "h4", "h5", "h6"] {
         builder.add_tag_attributes(heading, &["id"]);
     }
-    builder.add_tag_attributes("input", &["type", "checked", "disabled"]);
-    builder.add_tags(&["input"]);
+    // No form control from the data: a task list's box is a character
+    // ([`neutralise`]), and a raw `<input>` is removed.
+    builder.rm_tags(&["input"]);
+    // Images only from the site itself: an external `src` (a tracking pixel,
+    // mixed content, a page that changes after review) is dropped, leaving
+    // the `alt` text.
+    builder.attribute_filter(|element, attribute, value| {
+        if element == "img" && attribute == "src" && !is_site_relative(value) {
+            None
+        } else {
+            Some(value.into())
+        }
+    });
     builder
 });
+
+/// A URL inside the site: no scheme, no `//host`, no backslash a browser
+/// would read as a slash.
+fn is_site_relative(url: &str) -> bool {
+    let url = url.trim();
+    let before_path = url.split(['/', '?', '#']).next().unwrap_or("");
+    !url.starts_with("//") && !url.contains('\\') && !before_path.contains(':')
+}
 
 /// HTML element names: an angle-bracket word that is not one of them is text.
 const HTML_ELEMENTS: &[&str] = &[
@@ -199,6 +218,37 @@ fn neutralise(events: &mut [Event<'_>]) -> bool {
                 }
             }
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => needs_clean = true,
+            // `- [x]` is shown as ☑, not as an `<input>` form control.
+            Event::TaskListMarker(done) => {
+                *event = Event::Text(CowStr::Borrowed(if *done { "☑ " } else { "☐ " }));
+            }
+            _ => {}
+        }
+    }
+    // An external image becomes a link to it, its alt text as the link's
+    // text: the reader decides to open it; the page loads nothing from outside.
+    let mut open: Vec<bool> = Vec::new();
+    for event in events.iter_mut() {
+        match event {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let external = !is_site_relative(dest_url);
+                open.push(external);
+                if external {
+                    *event = Event::Start(Tag::Link {
+                        link_type: pulldown_cmark::LinkType::Inline,
+                        dest_url: dest_url.clone(),
+                        title: title.clone(),
+                        id: CowStr::Borrowed(""),
+                    });
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if open.pop() == Some(true) {
+                    *event = Event::End(TagEnd::Link);
+                }
+            }
             _ => {}
         }
     }
@@ -686,6 +736,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn no_form_control_and_no_external_image_from_the_data() {
+        let cases = [
+            ("<input type=\"text\" name=\"pwd\">", "<input"),
+            ("- [x] fait\n- [ ] à faire", "<input"),
+            (
+                "<img src=\"https://tracker.example/p.gif\" alt=\"pixel\">",
+                "tracker",
+            ),
+            ("<img src=\"//tracker.example/p.gif\">", "tracker"),
+            ("<img src=\"http:\\\\tracker.example\">", "tracker"),
+        ];
+        for (text, bad) in cases {
+            for html in [cell_html(text), page_html(text, &NoLinks)] {
+                assert!(!html.contains(bad), "{text:?} gave {html:?}");
+            }
+        }
+        let html = page_html("- [x] fait\n- [ ] à faire", &NoLinks);
+        assert!(
+            html.contains("☑ fait") && html.contains("☐ à faire"),
+            "{html}"
+        );
+        // A Markdown image from outside: a link to it, named by its alt text.
+        let html = page_html("![Schéma du parcours](https://ans.example/s.png)", &NoLinks);
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains(">Schéma du parcours</a>"), "{html}");
+        // The site's own images stay images.
+        let html = page_html("![Logo](../assets/logo.png)", &NoLinks);
+        assert!(
+            html.contains("<img src=\"../assets/logo.png\" alt=\"Logo\""),
+            "{html}"
+        );
+        let html = cell_html("<img src=\"assets/a.png\" alt=\"A\">");
+        assert!(html.contains("src=\"assets/a.png\""), "{html}");
     }
 
     #[test]
