@@ -244,10 +244,9 @@ fn neutralise(events: &mut [Event<'_>]) -> bool {
                     });
                 }
             }
-            Event::End(TagEnd::Image) => {
-                if open.pop() == Some(true) {
-                    *event = Event::End(TagEnd::Link);
-                }
+            // The guard pops the image's entry whatever it holds.
+            Event::End(TagEnd::Image) if open.pop() == Some(true) => {
+                *event = Event::End(TagEnd::Link);
             }
             _ => {}
         }
